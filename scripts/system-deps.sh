@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite needs, when they are missing.
+# Chromium drives the browser tests; Noto CJK renders Chinese in PDFs and screenshots;
+# zbar-tools decodes QR codes; poppler-utils extracts PDF text.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v zbarimg >/dev/null || need+=(zbar-tools)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+if ((${#need[@]} == 0)); then
+  exit 0
+fi
+echo "Installing Debian packages: ${need[*]}"
+sudo_cmd=()
+if [[ $(id -u) != 0 ]]; then sudo_cmd=(sudo); fi
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}"
