@@ -100,18 +100,25 @@ ROLE_REGION_LEVEL = {
 
 def _scope_constraint() -> Q:
     """Exactly the scope the role calls for, and no other."""
+
     def roles(kind: ScopeKind) -> list[str]:
         return [r.value for r, k in ROLE_SCOPE.items() if k == kind]
 
     empty = Q(region__isnull=True, site__isnull=True, organisation__isnull=True)
     return (
         (Q(role__in=roles(ScopeKind.NONE)) & empty)
-        | (Q(role__in=roles(ScopeKind.SITE)) & Q(
-            site__isnull=False, region__isnull=True, organisation__isnull=True))
-        | (Q(role__in=roles(ScopeKind.REGION)) & Q(
-            region__isnull=False, site__isnull=True, organisation__isnull=True))
-        | (Q(role__in=roles(ScopeKind.ORGANISATION)) & Q(
-            organisation__isnull=False, site__isnull=True, region__isnull=True))
+        | (
+            Q(role__in=roles(ScopeKind.SITE))
+            & Q(site__isnull=False, region__isnull=True, organisation__isnull=True)
+        )
+        | (
+            Q(role__in=roles(ScopeKind.REGION))
+            & Q(region__isnull=False, site__isnull=True, organisation__isnull=True)
+        )
+        | (
+            Q(role__in=roles(ScopeKind.ORGANISATION))
+            & Q(organisation__isnull=False, site__isnull=True, region__isnull=True)
+        )
     )
 
 
@@ -121,16 +128,28 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("区划"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="memberships",
+        "regions.Region",
+        verbose_name=_("区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     site = models.ForeignKey(
-        "sites.Site", verbose_name=_("站点"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="memberships",
+        "sites.Site",
+        verbose_name=_("站点"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     organisation = models.ForeignKey(
-        "sites.Organisation", verbose_name=_("单位"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="memberships",
+        "sites.Organisation",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -140,10 +159,30 @@ class Membership(models.Model):
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
         constraints = [
-            models.CheckConstraint(condition=_scope_constraint(), name="membership_scope_fits_role"),
+            models.CheckConstraint(
+                condition=_scope_constraint(), name="membership_scope_fits_role"
+            ),
+            # One membership per user, role and scope (written per scope kind: SQLite has
+            # no NULLS NOT DISTINCT).
             models.UniqueConstraint(
-                fields=["user", "role", "region", "site", "organisation"],
-                name="membership_unique", nulls_distinct=False,
+                fields=["user", "role", "site"],
+                condition=Q(site__isnull=False),
+                name="membership_unique_site",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=Q(region__isnull=False),
+                name="membership_unique_region",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="membership_unique_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(site__isnull=True, region__isnull=True, organisation__isnull=True),
+                name="membership_unique_self",
             ),
         ]
 

@@ -18,8 +18,13 @@ STAFF = frozenset(
     }
 )
 SITE_VIEW = frozenset(
-    {Role.VOLUNTEER, Role.SITE_MANAGER, Role.STREET_ADMIN, Role.DISTRICT_ADMIN,
-     Role.PROGRAMME_OFFICE}
+    {
+        Role.VOLUNTEER,
+        Role.SITE_MANAGER,
+        Role.STREET_ADMIN,
+        Role.DISTRICT_ADMIN,
+        Role.PROGRAMME_OFFICE,
+    }
 )
 SITE_EDIT = frozenset(
     {Role.SITE_MANAGER, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.PROGRAMME_OFFICE}

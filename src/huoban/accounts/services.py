@@ -35,38 +35,65 @@ def _check_scope(role: str, region: Any, site: Any, organisation: Any) -> None:
     for scope_kind, value in given.items():
         if scope_kind == kind and value is None:
             errors[scope_kind.value] = _("角色“%(role)s”需要选择%(scope)s。") % {
-                "role": Role(role).label, "scope": scope_kind.label}
+                "role": Role(role).label,
+                "scope": scope_kind.label,
+            }
         elif scope_kind != kind and value is not None:
             errors[scope_kind.value] = _("角色“%(role)s”不应选择%(scope)s。") % {
-                "role": Role(role).label, "scope": scope_kind.label}
+                "role": Role(role).label,
+                "scope": scope_kind.label,
+            }
     level = ROLE_REGION_LEVEL.get(Role(role))
     if region is not None and level and region.level != level:
-        errors["region"] = _("角色“%(role)s”的范围应是%(level)s级区划，“%(name)s”是%(actual)s级。") % {
-            "role": Role(role).label, "level": dict(region._meta.get_field("level").choices)[level],
-            "name": region.name, "actual": region.get_level_display()}
+        errors["region"] = _(
+            "角色“%(role)s”的范围应是%(level)s级区划，“%(name)s”是%(actual)s级。"
+        ) % {
+            "role": Role(role).label,
+            "level": dict(region._meta.get_field("level").choices)[level],
+            "name": region.name,
+            "actual": region.get_level_display(),
+        }
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def membership_grant(*, actor: Any, user: User, role: str, region: Any = None,
-                     site: Any = None, organisation: Any = None) -> Membership:
+def membership_grant(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    region: Any = None,
+    site: Any = None,
+    organisation: Any = None,
+) -> Membership:
     """Give ``user`` the ``role`` over one scope (the kind the role calls for)."""
     _check_scope(role, region, site, organisation)
     membership, created = Membership.objects.get_or_create(
         user=user, role=role, region=region, site=site, organisation=organisation
     )
     if created:
-        audit_record(actor=actor, action="membership.grant", obj=membership,
-                     changes={"user": user.pk, "role": role, "scope": membership.scope_label})
+        audit_record(
+            actor=actor,
+            action="membership.grant",
+            obj=membership,
+            changes={"user": user.pk, "role": role, "scope": membership.scope_label},
+        )
     return membership
 
 
 @transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership) -> None:
-    audit_record(actor=actor, action="membership.revoke", obj=membership,
-                 changes={"user": membership.user_id, "role": membership.role,
-                          "scope": membership.scope_label})
+    audit_record(
+        actor=actor,
+        action="membership.revoke",
+        obj=membership,
+        changes={
+            "user": membership.user_id,
+            "role": membership.role,
+            "scope": membership.scope_label,
+        },
+    )
     membership.delete()
 
 
@@ -87,9 +114,16 @@ def user_create(*, actor: Any, mobile: str, name: str, password: str | None) -> 
 
 
 @transaction.atomic
-def invitation_create(*, actor: Any, mobile: str, name: str, role: str, region: Any = None,
-                      site: Any = None, organisation: Any = None,
-                      ) -> tuple[Invitation | None, str | None, Membership | None]:
+def invitation_create(
+    *,
+    actor: Any,
+    mobile: str,
+    name: str,
+    role: str,
+    region: Any = None,
+    site: Any = None,
+    organisation: Any = None,
+) -> tuple[Invitation | None, str | None, Membership | None]:
     """Invite a person to a role.
 
     A mobile number that already has an account gets the role at once (returns its
@@ -107,17 +141,33 @@ def invitation_create(*, actor: Any, mobile: str, name: str, role: str, region: 
     _check_scope(role, region, site, organisation)
     existing = User.objects.filter(mobile=mobile).first()
     if existing is not None:
-        membership = membership_grant(actor=actor, user=existing, role=role, region=region,
-                                      site=site, organisation=organisation)
+        membership = membership_grant(
+            actor=actor,
+            user=existing,
+            role=role,
+            region=region,
+            site=site,
+            organisation=organisation,
+        )
         return None, None, membership
     token = secrets.token_urlsafe(24)
     invitation = Invitation.objects.create(
-        token_hash=Invitation.hash_token(token), mobile=mobile, name=name.strip(), role=role,
-        region=region, site=site, organisation=organisation, invited_by=actor,
+        token_hash=Invitation.hash_token(token),
+        mobile=mobile,
+        name=name.strip(),
+        role=role,
+        region=region,
+        site=site,
+        organisation=organisation,
+        invited_by=actor,
         expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
     )
-    audit_record(actor=actor, action="invitation.create", obj=invitation,
-                 changes={"role": role, "name": invitation.name})
+    audit_record(
+        actor=actor,
+        action="invitation.create",
+        obj=invitation,
+        changes={"role": role, "name": invitation.name},
+    )
     return invitation, token, None
 
 
@@ -142,8 +192,14 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     user.save()
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
-    membership_grant(actor=user, user=user, role=invitation.role, region=invitation.region,
-                     site=invitation.site, organisation=invitation.organisation)
+    membership_grant(
+        actor=user,
+        user=user,
+        role=invitation.role,
+        region=invitation.region,
+        site=invitation.site,
+        organisation=invitation.organisation,
+    )
     audit_record(actor=user, action="invitation.accept", obj=invitation)
     return user
 
@@ -154,8 +210,9 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     if not name.strip():
         raise ValidationError({"name": _("请说明令牌的用途。")})
     plain = "hb_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=plain[:8],
-                                    token_hash=Invitation.hash_token(plain))
+    token = ApiToken.objects.create(
+        user=user, name=name.strip(), prefix=plain[:8], token_hash=Invitation.hash_token(plain)
+    )
     audit_record(actor=actor, action="api_token.create", obj=token, changes={"name": token.name})
     return token, plain
 

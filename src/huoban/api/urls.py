@@ -1,3 +1,31 @@
-from ninja import NinjaAPI
+"""API v1: one NinjaAPI with a public router and a token-guarded workspace router."""
 
-api = NinjaAPI(urls_namespace="api")
+from typing import Any
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from huoban.api import errors, public, workspace
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Chinese text as it is, not as \\uXXXX escapes."""
+
+    json_dumps_params: dict[str, Any] = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="Huoban API",
+    version="1",
+    description=(
+        "数字伙伴（Huoban）REST API 第 1 版。公开接口无需令牌；工作台接口需要在请求头中加上 "
+        "`Authorization: Bearer <令牌>`，按令牌所属账号的角色和管理范围返回数据："
+        "没有相应角色为 403，对象不在管理范围内为 404。所有错误都返回 `{\"detail\": \"中文说明\"}`，"
+        "422 另附逐条的 `errors`。"
+    ),
+    urls_namespace="api",
+    renderer=UnicodeJSONRenderer(),
+)
+errors.install(api)
+api.add_router("/", public.router)
+api.add_router("/workspace", workspace.router)

@@ -42,7 +42,5 @@ def audit_record(
 def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """The fields whose values differ, as ``{field: [old, new]}``."""
     return {
-        k: [_jsonable(before.get(k)), _jsonable(v)]
-        for k, v in after.items()
-        if before.get(k) != v
+        k: [_jsonable(before.get(k)), _jsonable(v)] for k, v in after.items() if before.get(k) != v
     }

@@ -44,9 +44,9 @@ def _parse(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int,
         return rows, [(1, _("文件是空的。"))]
     header = [h.strip().lstrip("\ufeff") for h in header]
     if header != HEADER:
-        return rows, [(1, _("表头应为 code,name,parent_code,level，实际是 %(h)s。") % {
-            "h": ",".join(header)
-        })]
+        return rows, [
+            (1, _("表头应为 code,name,parent_code,level，实际是 %(h)s。") % {"h": ",".join(header)})
+        ]
     for line_no, raw in enumerate(reader, start=2):
         if not any(cell.strip() for cell in raw):
             continue
@@ -69,14 +69,18 @@ def _validate(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, str]]:
             errors.append((line_no, _("名称不能为空。")))
         if level not in levels:
             errors.append(
-                (line_no, _("层级“%(l)s”无效，应为 city、district、street 或 neighbourhood。")
-                 % {"l": level})
+                (
+                    line_no,
+                    _("层级“%(l)s”无效，应为 city、district、street 或 neighbourhood。")
+                    % {"l": level},
+                )
             )
         if code in in_file:
             errors.append((line_no, _("区划代码 %(c)s 在文件中重复。") % {"c": code}))
         in_file[code] = row
     existing = {
-        r.code: r.level for r in Region.objects.filter(code__in=[r["parent_code"] for _n, r in rows])
+        r.code: r.level
+        for r in Region.objects.filter(code__in=[r["parent_code"] for _n, r in rows])
     }
     for line_no, row in rows:
         level, parent_code = row["level"], row["parent_code"]
@@ -92,14 +96,21 @@ def _validate(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, str]]:
         parent_level = in_file.get(parent_code, {}).get("level") or existing.get(parent_code)
         if parent_level is None:
             errors.append(
-                (line_no, _("上级区划代码 %(c)s 不存在（文件和系统中都没有）。") % {"c": parent_code})
+                (
+                    line_no,
+                    _("上级区划代码 %(c)s 不存在（文件和系统中都没有）。") % {"c": parent_code},
+                )
             )
-        elif parent_level in levels and LEVEL_DEPTH[RegionLevel(parent_level)] + 1 != LEVEL_DEPTH[
-            RegionLevel(level)
-        ]:
+        elif (
+            parent_level in levels
+            and LEVEL_DEPTH[RegionLevel(parent_level)] + 1 != LEVEL_DEPTH[RegionLevel(level)]
+        ):
             errors.append(
-                (line_no, _("层级 %(l)s 不能挂在层级为 %(p)s 的上级 %(c)s 之下。")
-                 % {"l": level, "p": parent_level, "c": parent_code})
+                (
+                    line_no,
+                    _("层级 %(l)s 不能挂在层级为 %(p)s 的上级 %(c)s 之下。")
+                    % {"l": level, "p": parent_level, "c": parent_code},
+                )
             )
     return sorted(errors)
 
@@ -128,7 +139,10 @@ def regions_import(*, text: str, actor: Any) -> RegionImportResult:
             )
             result.created += 1
         elif (region.name, region.level, region.parent_id, region.path) != (
-            row["name"], row["level"], parent.pk if parent else None, path
+            row["name"],
+            row["level"],
+            parent.pk if parent else None,
+            path,
         ):
             if region.path != path:
                 raise RegionImportError(

@@ -43,8 +43,11 @@ class OpenState:
 class DeskHours:
     """A site's weekly periods and dated exceptions."""
 
-    def __init__(self, periods: Iterable[tuple[int, dt.time, dt.time]],
-                 exceptions: Iterable[DayException] = ()):
+    def __init__(
+        self,
+        periods: Iterable[tuple[int, dt.time, dt.time]],
+        exceptions: Iterable[DayException] = (),
+    ):
         self.weekly: dict[int, list[Period]] = defaultdict(list)
         for weekday, start, end in periods:
             self.weekly[weekday].append(Period(start, end))
@@ -104,4 +107,9 @@ class DeskHours:
 def overlapping(periods: Iterable[Period]) -> list[tuple[Period, Period]]:
     """Pairs of periods that overlap (touching end to start is allowed)."""
     ordered = sorted(periods)
-    return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b.start < a.end]
+    return [
+        (a, b)
+        for i, a in enumerate(ordered)
+        for b in ordered[i + 1 :]
+        if b.start < a.end
+    ]

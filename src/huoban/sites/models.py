@@ -100,7 +100,9 @@ class Site(models.Model):
         Organisation, verbose_name=_("运营单位"), on_delete=models.PROTECT, related_name="sites"
     )
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("所属街镇"), on_delete=models.PROTECT,
+        "regions.Region",
+        verbose_name=_("所属街镇"),
+        on_delete=models.PROTECT,
         related_name="sites",
     )
     # Copy of region.path, so that scope and district/street filters need no join.
@@ -109,11 +111,15 @@ class Site(models.Model):
     venue_type = models.CharField(_("场所类型"), max_length=32, choices=VenueType.choices)
     address = models.CharField(_("地址"), max_length=200)
     latitude = models.DecimalField(
-        _("纬度（WGS-84）"), max_digits=9, decimal_places=6,
+        _("纬度（WGS-84）"),
+        max_digits=9,
+        decimal_places=6,
         validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
     )
     longitude = models.DecimalField(
-        _("经度（WGS-84）"), max_digits=9, decimal_places=6,
+        _("经度（WGS-84）"),
+        max_digits=9,
+        decimal_places=6,
         validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
     )
     phone = models.CharField(_("咨询电话"), max_length=20, blank=True)
@@ -193,7 +199,9 @@ class DeskPeriod(models.Model):
         verbose_name_plural = _("咨询时段")
         indexes = [models.Index(fields=["weekday", "start", "end"])]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="desk_period_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="desk_period_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:

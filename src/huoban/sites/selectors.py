@@ -30,8 +30,13 @@ def sites_for(user, roles: Iterable[str]) -> QuerySet[Site]:
 
 def organisations_for(user, roles: Iterable[str]) -> QuerySet[Organisation]:
     """Organisations the user may see: a region scope sees those running sites in it."""
-    own = scope_q(user, roles, site_field="sites__pk", region_path_field="sites__region_path",
-                  organisation_field="pk")
+    own = scope_q(
+        user,
+        roles,
+        site_field="sites__pk",
+        region_path_field="sites__region_path",
+        organisation_field="pk",
+    )
     return Organisation.objects.filter(pk__in=Organisation.objects.filter(own).values("pk"))
 
 
@@ -52,8 +57,9 @@ def open_at_q(now: dt.datetime) -> Q:
     local = timezone.localtime(now)
     day, t = local.date(), local.time().replace(tzinfo=None)
     exc = DeskException.objects.filter(site=OuterRef("pk"), date=day)
-    weekly = DeskPeriod.objects.filter(site=OuterRef("pk"), weekday=day.weekday(),
-                                       start__lte=t, end__gt=t)
+    weekly = DeskPeriod.objects.filter(
+        site=OuterRef("pk"), weekday=day.weekday(), start__lte=t, end__gt=t
+    )
     return (~Exists(exc) & Exists(weekly)) | Exists(
         exc.filter(kind="open", start__lte=t, end__gt=t)
     )
@@ -76,8 +82,9 @@ def filter_sites(
     if text:
         qs = qs.filter(Q(name__icontains=text) | Q(address__icontains=text))
     if level:
-        qs = qs.filter(Q(level_certified=level) | Q(level_certified__isnull=True,
-                                                    level_claimed=level))
+        qs = qs.filter(
+            Q(level_certified=level) | Q(level_certified__isnull=True, level_claimed=level)
+        )
     if venue_type:
         qs = qs.filter(venue_type=venue_type)
     if status:
@@ -92,8 +99,9 @@ class SiteRow:
     walking_m: int | None = None
 
 
-def site_rows(sites: Iterable[Site], now: dt.datetime,
-              origin: tuple[float, float] | None = None) -> list[SiteRow]:
+def site_rows(
+    sites: Iterable[Site], now: dt.datetime, origin: tuple[float, float] | None = None
+) -> list[SiteRow]:
     """Sites (with hours prefetched) and their open state, and distance from ``origin``."""
     rows = []
     for site in sites:
@@ -104,8 +112,9 @@ def site_rows(sites: Iterable[Site], now: dt.datetime,
     return rows
 
 
-def nearest_site_ids(qs: QuerySet[Site], lat: float, lng: float, limit: int,
-                     max_radius_m: float = 50_000) -> list[tuple[int, int]]:
+def nearest_site_ids(
+    qs: QuerySet[Site], lat: float, lng: float, limit: int, max_radius_m: float = 50_000
+) -> list[tuple[int, int]]:
     """The ``limit`` nearest sites of ``qs`` to a point: ``[(site_id, walking_m), ...]``.
 
     Searches a growing box on the indexed coordinates; a box of half-side r holds every
@@ -115,8 +124,10 @@ def nearest_site_ids(qs: QuerySet[Site], lat: float, lng: float, limit: int,
     while True:
         min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius)
         candidates = qs.filter(
-            latitude__gte=min_lat, latitude__lte=max_lat,
-            longitude__gte=min_lng, longitude__lte=max_lng,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+            longitude__gte=min_lng,
+            longitude__lte=max_lng,
         ).values_list("pk", "latitude", "longitude")
         scored = sorted(
             (walking_m(lat, lng, float(la), float(lo)), pk) for pk, la, lo in candidates
@@ -132,9 +143,13 @@ def street_centre(street: Region) -> tuple[float, float] | None:
     if street.latitude is not None and street.longitude is not None:
         return float(street.latitude), float(street.longitude)
     coords = list(
-        Site.objects.filter(region_path__startswith=street.path).values_list("latitude", "longitude")
+        Site.objects.filter(region_path__startswith=street.path).values_list(
+            "latitude", "longitude"
+        )
     )
     if not coords:
         return None
-    return (sum(float(a) for a, _b in coords) / len(coords),
-            sum(float(b) for _a, b in coords) / len(coords))
+    return (
+        sum(float(a) for a, _b in coords) / len(coords),
+        sum(float(b) for _a, b in coords) / len(coords),
+    )

@@ -28,9 +28,23 @@ from huoban.sites.models import (
 
 ORGANISATION_FIELDS = ("name", "uscc", "contact_name", "contact_phone", "address")
 SITE_FIELDS = (
-    "organisation", "region", "name", "venue_type", "address", "latitude", "longitude", "phone",
-    "description", "level_claimed", "level_certified", "status", "has_desk",
-    "classroom_capacity", "has_projector", "has_microphone", "has_showcase",
+    "organisation",
+    "region",
+    "name",
+    "venue_type",
+    "address",
+    "latitude",
+    "longitude",
+    "phone",
+    "description",
+    "level_claimed",
+    "level_certified",
+    "status",
+    "has_desk",
+    "classroom_capacity",
+    "has_projector",
+    "has_microphone",
+    "has_showcase",
 )
 
 
@@ -38,14 +52,23 @@ def _check_uscc_unique(uscc: str, exclude_pk: int | None) -> None:
     clash = Organisation.objects.filter(uscc=uscc).exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError(
-            {"uscc": _("统一社会信用代码 %(code)s 已登记为“%(name)s”。")
-             % {"code": uscc, "name": clash.first().name}}
+            {
+                "uscc": _("统一社会信用代码 %(code)s 已登记为“%(name)s”。")
+                % {"code": uscc, "name": clash.first().name}
+            }
         )
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, name: str, uscc: str, contact_name: str = "",
-                        contact_phone: str = "", address: str = "") -> Organisation:
+def organisation_create(
+    *,
+    actor: Any,
+    name: str,
+    uscc: str,
+    contact_name: str = "",
+    contact_phone: str = "",
+    address: str = "",
+) -> Organisation:
     """Register an organisation; its credit code is checked (GB 32100-2015) and unique."""
     try:
         uscc = validate_uscc(uscc)
@@ -54,10 +77,19 @@ def organisation_create(*, actor: Any, name: str, uscc: str, contact_name: str =
     if not name.strip():
         raise ValidationError({"name": _("请填写单位名称。")})
     _check_uscc_unique(uscc, None)
-    org = Organisation.objects.create(name=name.strip(), uscc=uscc, contact_name=contact_name,
-                                      contact_phone=contact_phone, address=address)
-    audit_record(actor=actor, action="organisation.create", obj=org,
-                 changes={f: getattr(org, f) for f in ORGANISATION_FIELDS})
+    org = Organisation.objects.create(
+        name=name.strip(),
+        uscc=uscc,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        address=address,
+    )
+    audit_record(
+        actor=actor,
+        action="organisation.create",
+        obj=org,
+        changes={f: getattr(org, f) for f in ORGANISATION_FIELDS},
+    )
     return org
 
 
@@ -78,8 +110,12 @@ def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any
         setattr(organisation, f, v)
     organisation.full_clean()
     organisation.save()
-    audit_record(actor=actor, action="organisation.update", obj=organisation,
-                 changes=diff_fields(before, fields))
+    audit_record(
+        actor=actor,
+        action="organisation.update",
+        obj=organisation,
+        changes=diff_fields(before, fields),
+    )
     return organisation
 
 
@@ -87,17 +123,23 @@ def _validate_site(values: dict[str, Any]) -> None:
     errors: dict[str, list[str]] = defaultdict(list)
     region = values.get("region")
     if isinstance(region, Region) and region.level not in (
-        RegionLevel.STREET, RegionLevel.NEIGHBOURHOOD
+        RegionLevel.STREET,
+        RegionLevel.NEIGHBOURHOOD,
     ):
-        errors["region"].append(_("站点应属于一个街道/镇或居村，不能直接挂在%(level)s一级。")
-                                % {"level": region.get_level_display()})
+        errors["region"].append(
+            _("站点应属于一个街道/镇或居村，不能直接挂在%(level)s一级。")
+            % {"level": region.get_level_display()}
+        )
     lat, lng = values.get("latitude"), values.get("longitude")
     if lat is not None and not (Decimal(-90) <= Decimal(lat) <= Decimal(90)):
         errors["latitude"].append(_("纬度应在 -90 到 90 之间，您填的是 %(v)s。") % {"v": lat})
     if lng is not None and not (Decimal(-180) <= Decimal(lng) <= Decimal(180)):
         errors["longitude"].append(_("经度应在 -180 到 180 之间，您填的是 %(v)s。") % {"v": lng})
-    if lat is not None and lng is not None and valid_coordinates(float(lat), float(lng)) and not (
-        3 <= float(lat) <= 54 and 73 <= float(lng) <= 136
+    if (
+        lat is not None
+        and lng is not None
+        and valid_coordinates(float(lat), float(lng))
+        and not (3 <= float(lat) <= 54 and 73 <= float(lng) <= 136)
     ):
         errors["latitude"].append(_("这个位置不在中国境内，请检查纬度和经度是否填反。"))
     certified, claimed = values.get("level_certified"), values.get("level_claimed")
@@ -131,8 +173,9 @@ def site_create(*, actor: Any, services: list[Service] | None = None, **fields: 
 
 
 @transaction.atomic
-def site_update(*, actor: Any, site: Site, services: list[Service] | None = None,
-                **fields: Any) -> Site:
+def site_update(
+    *, actor: Any, site: Site, services: list[Service] | None = None, **fields: Any
+) -> Site:
     """Change a site's profile and facilities; ``services`` replaces its services if given."""
     unknown = set(fields) - set(SITE_FIELDS)
     if unknown:
@@ -172,15 +215,19 @@ def _period_errors(periods: list[tuple[int, dt.time, dt.time]]) -> list[str]:
         for a, b in overlapping(day_periods):
             errors.append(
                 _("%(day)s 的时段 %(a)s 与 %(b)s 重叠。")
-                % {"day": weekday_name(weekday), "a": time_range_words(a.start, a.end),
-                   "b": time_range_words(b.start, b.end)}
+                % {
+                    "day": weekday_name(weekday),
+                    "a": time_range_words(a.start, a.end),
+                    "b": time_range_words(b.start, b.end),
+                }
             )
     return errors
 
 
 @transaction.atomic
-def desk_hours_set(*, actor: Any, site: Site,
-                   periods: list[tuple[int, dt.time, dt.time]]) -> list[DeskPeriod]:
+def desk_hours_set(
+    *, actor: Any, site: Site, periods: list[tuple[int, dt.time, dt.time]]
+) -> list[DeskPeriod]:
     """Replace the site's weekly desk periods: ``[(weekday 0=Monday, start, end), ...]``.
 
     Every period must end after it starts, and periods of one day must not overlap.
@@ -200,9 +247,16 @@ def desk_hours_set(*, actor: Any, site: Site,
 
 
 @transaction.atomic
-def desk_exception_add(*, actor: Any, site: Site, date: dt.date, kind: str,
-                       start: dt.time | None = None, end: dt.time | None = None,
-                       reason: str = "") -> DeskException:
+def desk_exception_add(
+    *,
+    actor: Any,
+    site: Site,
+    date: dt.date,
+    kind: str,
+    start: dt.time | None = None,
+    end: dt.time | None = None,
+    reason: str = "",
+) -> DeskException:
     """Close the desk on a date, or open it for a special period on that date."""
     errors: dict[str, list[str]] = defaultdict(list)
     same_day = DeskException.objects.filter(site=site, date=date)
@@ -231,16 +285,25 @@ def desk_exception_add(*, actor: Any, site: Site, date: dt.date, kind: str,
         errors["kind"].append(_("请选择例外类型。"))
     if errors:
         raise ValidationError(dict(errors))
-    exc = DeskException.objects.create(site=site, date=date, kind=kind, start=start, end=end,
-                                       reason=reason.strip())
-    audit_record(actor=actor, action="site.exception.add", obj=site,
-                 changes={"exception": str(exc), "reason": exc.reason})
+    exc = DeskException.objects.create(
+        site=site, date=date, kind=kind, start=start, end=end, reason=reason.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="site.exception.add",
+        obj=site,
+        changes={"exception": str(exc), "reason": exc.reason},
+    )
     return exc
 
 
 @transaction.atomic
 def desk_exception_remove(*, actor: Any, exception: DeskException) -> None:
     site = exception.site
-    audit_record(actor=actor, action="site.exception.remove", obj=site,
-                 changes={"exception": str(exception), "reason": exception.reason})
+    audit_record(
+        actor=actor,
+        action="site.exception.remove",
+        obj=site,
+        changes={"exception": str(exception), "reason": exception.reason},
+    )
     exception.delete()

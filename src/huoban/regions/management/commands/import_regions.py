@@ -31,7 +31,9 @@ class Command(BaseCommand):
             result = regions_import(text=text, actor=None)
         except RegionImportError as exc:
             lines = "\n".join(f"  第 {line} 行：{msg}" for line, msg in exc.errors)
-            raise CommandError(f"没有导入任何区划，文件中有 {len(exc.errors)} 处错误：\n{lines}") from None
+            raise CommandError(
+                f"没有导入任何区划，文件中有 {len(exc.errors)} 处错误：\n{lines}"
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(f"导入完成：新增 {result.created} 个，更新 {result.updated} 个。")
         )

@@ -1,0 +1,295 @@
+"""Server-time benchmarks of the public site finder on a generated city.
+
+    HUOBAN_ENV=test .venv/bin/python bench/run.py              # SQLite (make bench)
+    HUOBAN_ENV=test .venv/bin/python bench/run.py --postgres   # PostgreSQL
+
+Creates a fresh database (SQLite: var/bench/bench.sqlite3; PostgreSQL: huoban_bench on
+127.0.0.1:5432, dropped at the end), migrates it, generates the data set of
+bench/generate.py and times, with time.perf_counter, the work a request does: the
+selector calls the public finder and API use, materialising the rows and computing the
+open state of the returned page. Not HTTP, not templates. Prints a markdown table and
+exits 1 when a p95 is over the limit (20 ms). See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import os
+import platform
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SQLITE_FILE = PROJECT_DIR / "var" / "bench" / "bench.sqlite3"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DB = "huoban_bench"
+LIMIT_MS = 20.0
+PAGE = 20
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--postgres", action="store_true", help="run on PostgreSQL (127.0.0.1:5432)")
+    p.add_argument("--sites", type=int, default=10_000)
+    p.add_argument("--streets", type=int, default=300)
+    p.add_argument("--seed", type=int, default=20261123)
+    p.add_argument("--samples", type=int, default=200, help="requests timed per scenario")
+    p.add_argument("--limit-ms", type=float, default=LIMIT_MS, help="p95 limit (default 20)")
+    p.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    args = p.parse_args(argv)
+    if not (1 <= args.streets <= 999 and args.sites >= 1 and args.samples >= 1):
+        p.error("need 1 <= --streets <= 999, --sites >= 1 and --samples >= 1")
+    return args
+
+
+def setup_django(postgres: bool) -> None:
+    """Point DATABASE_URL at a fresh benchmark database, then start Django."""
+    os.environ.setdefault("HUOBAN_ENV", "test")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "huoban.settings"
+    if postgres:
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=5) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+            c.execute(f'CREATE DATABASE "{PG_DB}"')
+        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_DB}?connect_timeout=5"
+    else:
+        SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}"
+    import django
+
+    django.setup()
+
+
+def drop_postgres() -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=5) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+class Scenario:
+    def __init__(self, name: str, label: str, gate: bool = True):
+        self.name, self.label, self.gate = name, label, gate
+        self.times_ms: list[float] = []
+        self.queries = 0
+        self.note = ""
+
+    def row(self) -> tuple[str, int, float, float, float, int]:
+        t = self.times_ms
+        return (self.label, len(t), percentile(t, 50), percentile(t, 95), max(t), self.queries)
+
+
+def timed(scenario: Scenario, cases: list, work: Callable, warmup: int = 5) -> None:
+    """Run ``work(case)`` for every case; the first ``warmup`` runs are not counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for case in cases[:warmup]:
+        work(case)
+    with CaptureQueriesContext(connection) as ctx:
+        work(cases[0])
+    scenario.queries = len(ctx.captured_queries)
+    for case in cases:
+        start = time.perf_counter()
+        work(case)
+        scenario.times_ms.append((time.perf_counter() - start) * 1000)
+
+
+def local(day: dt.date, hhmm: str) -> dt.datetime:
+    from django.utils import timezone
+
+    h, m = (int(x) for x in hhmm.split(":"))
+    return dt.datetime.combine(day, dt.time(h, m), timezone.get_current_timezone())
+
+
+def bench_nearest(rng: random.Random, samples: int, week: list[dt.date], streets) -> Scenario:
+    """(a) the 20 nearest sites to a point, with their hours, open state and distance."""
+    from generate import LAT_MAX, LAT_MIN, LNG_MAX, LNG_MIN
+
+    from huoban.sites.selectors import nearest_site_ids, site_rows, sites_public, with_hours
+
+    scenario = Scenario("nearest", "nearest 20 / 最近 20 个站点")
+    cases = []
+    for _ in range(samples):
+        if rng.random() < 0.75:  # someone at home in a street: near the street's centre
+            street = rng.choice(streets)
+            lat = rng.gauss(float(street.latitude), 0.01)
+            lng = rng.gauss(float(street.longitude), 0.01)
+        else:  # anywhere in the city box, fields and river included
+            lat, lng = rng.uniform(LAT_MIN, LAT_MAX), rng.uniform(LNG_MIN, LNG_MAX)
+        now = local(rng.choice(week), f"{rng.randint(7, 21)}:{rng.randint(0, 59)}")
+        cases.append((lat, lng, now))
+
+    def work(case) -> None:
+        lat, lng, now = case
+        found = nearest_site_ids(sites_public(), lat, lng, PAGE)
+        ids = [pk for pk, _d in found]
+        by_id = {s.pk: s for s in with_hours(sites_public().filter(pk__in=ids), now.date())}
+        rows = site_rows([by_id[pk] for pk in ids], now, origin=(lat, lng))
+        assert len(rows) == min(PAGE, len(ids))
+
+    timed(scenario, cases, work)
+    return scenario
+
+
+# Times a desk opens or closes in the generated hours, and a minute either side.
+EDGES = ["8:30", "9:00", "9:30", "11:00", "11:30", "12:00", "13:00", "13:30", "14:00",
+         "16:00", "16:30", "17:00", "17:30", "18:30", "20:30"]
+
+
+def bench_open_in_district(rng: random.Random, samples: int, week: list[dt.date],
+                           districts) -> Scenario:
+    """(b) sites open now in a district: the count and the first page, with open state."""
+    from huoban.regions.models import Region
+    from huoban.sites.selectors import filter_sites, open_at_q, site_rows, sites_public, with_hours
+
+    scenario = Scenario("open", "open now in a district / 区内正在开放")
+    cases = []
+    for i in range(samples):
+        day = week[i % 7]
+        if i % 2:
+            edge = local(day, rng.choice(EDGES))
+            now = edge + dt.timedelta(minutes=rng.choice([-1, 0, 1]))
+        else:
+            now = local(day, f"{rng.randint(7, 21)}:{rng.randint(0, 59)}")
+        cases.append((rng.choice(districts).code, now))
+    totals: list[int] = []
+
+    def work(case) -> None:
+        code, now = case
+        district = Region.objects.get(code=code)
+        qs = filter_sites(sites_public(), region=district).filter(open_at_q(now))
+        total = qs.count()
+        page = list(with_hours(qs, now.date())[:PAGE])
+        rows = site_rows(page, now)
+        assert all(r.state.is_open for r in rows), "open_at_q and DeskHours disagree"
+        totals.append(total)
+
+    timed(scenario, cases, work)
+    counted = totals[-samples:]
+    scenario.note = (f"open sites per request: median {percentile(counted, 50)}, "
+                     f"max {max(counted)}; {sum(1 for t in counted if t == 0)} with none open")
+    return scenario
+
+
+def bench_http(samples: int) -> Scenario | None:
+    """(c) optional: the public finder page over django.test.Client, when `/` exists."""
+    from django.test import Client
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve("/")
+    except Resolver404:
+        return None
+    client = Client()
+    scenario = Scenario("http", "GET / (django.test.Client)", gate=False)
+    cases = list(range(min(samples, 50)))
+
+    def work(_case) -> None:
+        response = client.get("/")
+        assert response.status_code == 200, response.status_code
+
+    timed(scenario, cases, work, warmup=3)
+    return scenario
+
+
+def machine() -> str:
+    from django.db import connection
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            db = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            db = f"SQLite {cursor.fetchone()[0]}"
+    import django
+
+    return (f"{db}, Python {platform.python_version()}, Django {django.get_version()}, "
+            f"{cpu}, {os.cpu_count()} cores")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    setup_django(args.postgres)
+    try:
+        return run(args)
+    finally:
+        if args.postgres and not args.keep:
+            drop_postgres()
+
+
+def run(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+    from django.db import connection
+    from generate import BENCH_DATE, generate
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    data = generate(seed=args.seed, sites=args.sites, streets=args.streets)
+    if connection.vendor == "postgresql":
+        # A live database has been analysed by autovacuum; a fresh one has no statistics.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"Generated in {time.perf_counter() - started:.1f} s: {len(data.districts)} districts, "
+          f"{len(data.streets)} streets, {data.organisations} organisations, {data.sites} sites, "
+          f"{data.periods} desk periods, {data.exceptions} exceptions.")
+
+    rng = random.Random(args.seed)
+    week = [BENCH_DATE + dt.timedelta(days=i) for i in range(7)]
+    scenarios = [
+        bench_nearest(rng, args.samples, week, data.streets),
+        bench_open_in_district(rng, args.samples, week, data.districts),
+    ]
+    http = bench_http(args.samples)
+    if http is not None:
+        scenarios.append(http)
+
+    print(f"\n{machine()}; {data.sites} sites over {len(data.streets)} streets; "
+          f"{args.samples} requests per scenario.\n")
+    print("| scenario | n | p50 ms | p95 ms | max ms | queries |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for s in scenarios:
+        label, n, p50, p95, worst, queries = s.row()
+        print(f"| {label} | {n} | {p50:.2f} | {p95:.2f} | {worst:.2f} | {queries} |")
+    for s in scenarios:
+        if s.note:
+            print(f"\n{s.label}: {s.note}")
+    if http is None:
+        print("\n(GET / is not routed yet: the HTTP scenario was skipped.)")
+
+    failed = [s for s in scenarios if s.gate and percentile(s.times_ms, 95) > args.limit_ms]
+    for s in failed:
+        print(f"\nFAIL: {s.label}: p95 {percentile(s.times_ms, 95):.2f} ms > {args.limit_ms} ms",
+              file=sys.stderr)
+    if not failed:
+        print(f"\nOK: every p95 is within {args.limit_ms:g} ms.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

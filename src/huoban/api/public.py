@@ -1,0 +1,139 @@
+"""Public endpoints: the division tree and the sites in service. No token needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from huoban.api.errors import not_found
+from huoban.api.schemas import (
+    ErrorOut,
+    RegionOut,
+    SiteDetailOut,
+    SiteFilters,
+    SiteListOut,
+    ValidationErrorOut,
+    region_out,
+    site_out,
+    week_out,
+)
+from huoban.regions.models import Region, RegionLevel
+from huoban.regions.selectors import regions_public
+from huoban.sites.hours import DeskHours
+from huoban.sites.models import Service, Site
+from huoban.sites.selectors import (
+    filter_sites,
+    nearest_site_ids,
+    open_at_q,
+    site_rows,
+    sites_public,
+    with_hours,
+)
+
+router = Router(tags=["公开数据"])
+
+# With ``lat``/``lng`` every matching site is listed, nearest first, however far: half the
+# earth's circumference is the search radius at which the selector has seen them all.
+WHOLE_EARTH_M = 20_100_000
+
+
+class RegionFilters(Schema):
+    level: RegionLevel | None = Field(None, description="只列这一层级")
+    parent: str | None = Field(None, description="只列这个区划代码的直接下级")
+
+
+def _region_or_404(code: str, level: str | None = None) -> Region:
+    region = regions_public().select_related("parent").filter(code=code).first()
+    if region is None or (level and region.level != level):
+        raise not_found(_("没有区划代码为“%(code)s”的%(level)s。") % {
+            "code": code, "level": RegionLevel(level).label if level else _("区划")})
+    return region
+
+
+@router.get("/regions", response={200: list[RegionOut], 404: ErrorOut, 422: ValidationErrorOut},
+            summary="行政区划列表")
+def region_list(request: HttpRequest, filters: Query[RegionFilters]) -> list[dict[str, Any]]:
+    """The division tree, in path order (each region after its parent)."""
+    qs = regions_public().select_related("parent")
+    if filters.parent:
+        qs = qs.filter(parent=_region_or_404(filters.parent))
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    return [region_out(r) for r in qs]
+
+
+@router.get("/regions/{code}", response={200: RegionOut, 404: ErrorOut}, summary="一个行政区划")
+def region_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    return region_out(_region_or_404(code))
+
+
+def _regions_by_code(district: str | None, street: str | None) -> list[Region]:
+    """Both filter regions in one query; an unknown or wrong-level code is 404."""
+    wanted = {code: level for code, level in ((district, RegionLevel.DISTRICT),
+                                              (street, RegionLevel.STREET)) if code}
+    if not wanted:
+        return []
+    found = {r.code: r for r in regions_public().filter(code__in=wanted)}
+    for code, level in wanted.items():
+        if code not in found or found[code].level != level:
+            raise not_found(_("没有区划代码为“%(code)s”的%(level)s。") % {
+                "code": code, "level": level.label})
+    return list(found.values())
+
+
+def _page(qs: QuerySet[Site], filters: SiteFilters, count: int,
+          today: dt.date) -> list[Site]:
+    """One page of sites with everything an item shows loaded in a fixed number of queries."""
+    loaded = with_hours(qs.select_related("region").prefetch_related("services"), today)
+    end = filters.offset + filters.limit
+    origin = filters.origin
+    if origin is None:
+        return list(loaded[filters.offset:end])
+    nearest = nearest_site_ids(qs, origin[0], origin[1], min(end, count),
+                               max_radius_m=WHOLE_EARTH_M)[filters.offset:]
+    if not nearest:
+        return []
+    by_id = loaded.in_bulk([pk for pk, _m in nearest])
+    return [by_id[pk] for pk, _m in nearest]
+
+
+@router.get("/sites", response={200: SiteListOut, 404: ErrorOut, 422: ValidationErrorOut},
+            summary="站点列表")
+def site_list(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, Any]:
+    """Sites in service, filtered; with ``lat`` and ``lng``, nearest first with ``walking_m``."""
+    now = timezone.now()
+    qs = sites_public()
+    for region in _regions_by_code(filters.district, filters.street):
+        qs = filter_sites(qs, region=region)
+    if filters.service:
+        if not Service.objects.filter(code=filters.service).exists():
+            raise not_found(_("没有代码为“%(code)s”的服务项目。") % {"code": filters.service})
+        qs = filter_sites(qs, service=filters.service)
+    if filters.open_now is not None:
+        qs = qs.filter(open_at_q(now)) if filters.open_now else qs.exclude(open_at_q(now))
+    count = qs.count()
+    sites = _page(qs, filters, count, timezone.localdate(now))
+    rows = site_rows(sites, now, origin=filters.origin)
+    return {"count": count, "items": [site_out(row) for row in rows]}
+
+
+@router.get("/sites/{public_id}",
+            response={200: SiteDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
+            summary="一个站点，含本周开放时间")
+def site_detail(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
+    now = timezone.now()
+    today = timezone.localdate(now)
+    qs = with_hours(sites_public().select_related("region").prefetch_related("services"), today)
+    site = qs.filter(public_id=public_id).first()
+    if site is None:
+        raise not_found(_("没有找到这个站点，它可能已经暂停或停止服务。"))
+    (row,) = site_rows([site], now)
+    week = DeskHours.for_site(site).week(today)
+    return {**site_out(row), "description": site.description, "week": week_out(week)}

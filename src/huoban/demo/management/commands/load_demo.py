@@ -1,0 +1,104 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from huoban.accounts.models import User
+from huoban.accounts.services import membership_grant, user_create
+from huoban.demo import data
+from huoban.lib.ids import uscc_check_char
+from huoban.regions.models import Region
+from huoban.sites.models import Service, Site
+from huoban.sites.services import (
+    desk_exception_add,
+    desk_hours_set,
+    organisation_create,
+    site_create,
+)
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（普陀区十个街镇、30 个站点、每种角色一个账号）。可重复运行。"
+
+    def handle(self, *args, **options):
+        if not Region.objects.filter(code="310000000").exists():
+            call_command("import_regions", bundled="shanghai", stdout=self.stdout)
+        with transaction.atomic():
+            created = self._load()
+        if created:
+            self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
+        else:
+            self.stdout.write("演示数据已存在，未重复载入。")
+        self._print_accounts()
+
+    def _load(self) -> bool:
+        if Site.objects.filter(region__code__in=data.STREETS).exists():
+            return False
+        for code, (_name, lat, lng) in data.STREETS.items():
+            Region.objects.filter(code=code).update(latitude=lat, longitude=lng)
+        orgs = [
+            organisation_create(actor=None, name=name, uscc=body + uscc_check_char(body))
+            for name, body in data.ORGANISATIONS
+        ]
+        services = {s.code: s for s in Service.objects.all()}
+        regions = {r.code: r for r in Region.objects.filter(code__in=data.STREETS)}
+        sites = []
+        for spec in data.demo_sites():
+            site = site_create(
+                actor=None,
+                organisation=orgs[spec["organisation"]],
+                region=regions[spec["street"]],
+                services=[services[c] for c in spec["services"]],
+                **{
+                    k: spec[k]
+                    for k in (
+                        "name",
+                        "venue_type",
+                        "address",
+                        "latitude",
+                        "longitude",
+                        "phone",
+                        "level_claimed",
+                        "level_certified",
+                        "classroom_capacity",
+                        "has_projector",
+                        "has_microphone",
+                        "has_showcase",
+                        "description",
+                    )
+                },
+            )
+            desk_hours_set(
+                actor=None,
+                site=site,
+                periods=[
+                    (day, start, end)
+                    for day, periods in spec["hours"].items()
+                    for start, end in periods
+                ],
+            )
+            sites.append(site)
+        for index, exc in data.demo_exceptions(timezone.localdate()):
+            desk_exception_add(actor=None, site=sites[index], **exc)
+        for mobile, name, role, scope in data.ACCOUNTS:
+            user = User.objects.filter(mobile=mobile).first() or user_create(
+                actor=None, mobile=mobile, name=name, password=data.PASSWORD
+            )
+            kwargs = {}
+            if scope:
+                kind, key = scope
+                kwargs[kind] = {
+                    "region": lambda c: Region.objects.get(code=c),
+                    "site": lambda i: sites[i],
+                    "organisation": lambda i: orgs[i],
+                }[kind](key)
+            membership_grant(actor=None, user=user, role=role, **kwargs)
+        return True
+
+    def _print_accounts(self) -> None:
+        self.stdout.write(f"\n演示账号（密码都是 {data.PASSWORD}）Demo accounts:")
+        for mobile, name, role, _scope in data.ACCOUNTS:
+            self.stdout.write(f"  {mobile}  {name}  ({role})")
+        self.stdout.write(
+            "\n打开 http://127.0.0.1:8000/ ；工作台 http://127.0.0.1:8000/workspace/\n"
+        )

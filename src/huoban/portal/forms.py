@@ -1,0 +1,75 @@
+"""The finder's filter form: every field optional, every value checked."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huoban.regions.models import Region, RegionLevel
+from huoban.sites.models import Service, ServiceKind, SiteStatus
+
+
+def _regions_with_sites(level: str):
+    return Region.objects.filter(level=level, pk__in=_site_region_ids(level)).order_by("code")
+
+
+def _site_region_ids(level: str):
+    from huoban.sites.models import Site
+
+    paths = Site.objects.filter(status=SiteStatus.ACTIVE).values_list("region_path", flat=True)
+    depth = {"district": 2, "street": 3}[level]
+    codes = {p.split("/")[depth - 1] for p in paths.distinct() if p.count("/") >= depth}
+    return Region.objects.filter(code__in=codes).values("pk")
+
+
+class FinderForm(forms.Form):
+    district = forms.ModelChoiceField(
+        label=_("区"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("全部区"),
+    )
+    street = forms.ModelChoiceField(
+        label=_("街道/镇"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("全部街镇"),
+    )
+    service = forms.ModelChoiceField(
+        label=_("服务"),
+        queryset=Service.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("全部服务"),
+    )
+    open = forms.BooleanField(label=_("只看现在开放的"), required=False)
+    near = forms.ModelChoiceField(
+        label=_("我住在哪个街道/镇"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("请选择"),
+    )
+    lat = forms.DecimalField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.DecimalField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        streets = _regions_with_sites(RegionLevel.STREET)
+        self.fields["district"].queryset = _regions_with_sites(RegionLevel.DISTRICT)
+        self.fields["street"].queryset = streets
+        self.fields["near"].queryset = streets
+        self.fields["service"].queryset = Service.objects.filter(kind=ServiceKind.SERVICE)
+        for name in ("district", "street", "service", "near"):
+            self.fields[name].label_from_instance = str
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lng") is None):
+            raise forms.ValidationError(_("位置信息不完整，请重新点“找离我最近的”。"))
+        return data

@@ -1,0 +1,207 @@
+"""The elder portal: home, site finder, map, site pages, QR code and poster.
+
+Every page works without JavaScript; scripts only add read-aloud and geolocation.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from huoban.lib.geo import wgs84_to_gcj02
+from huoban.portal.context import TEXT_SIZES
+from huoban.portal.forms import FinderForm
+from huoban.sites.hours import DeskHours
+from huoban.sites.selectors import (
+    filter_sites,
+    nearest_site_ids,
+    open_at_q,
+    site_rows,
+    sites_public,
+    street_centre,
+    with_hours,
+)
+
+PAGE_SIZE = 20
+MAP_LIMIT = 300
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+def _finder_results(request: HttpRequest, form: FinderForm, *, page_size: int):
+    """The filtered sites with open state and distance, for the finder and the map."""
+    now = timezone.now()
+    data = form.cleaned_data if form.is_valid() else {}
+    region = data.get("street") or data.get("district")
+    qs = filter_sites(
+        sites_public(), region=region, service=data["service"].code if data.get("service") else None
+    )
+    if data.get("open"):
+        qs = qs.filter(open_at_q(now))
+    origin = None
+    if data.get("lat") is not None:
+        origin = (float(data["lat"]), float(data["lng"]))
+    elif data.get("near"):
+        origin = street_centre(data["near"])
+    page_number = data.get("page") or 1
+    if origin:
+        ranked = nearest_site_ids(qs, origin[0], origin[1], limit=page_size * page_number)
+        ids = [pk for pk, _d in ranked][(page_number - 1) * page_size :]
+        by_id = {s.pk: s for s in with_hours(qs.filter(pk__in=ids).select_related("region"))}
+        rows = site_rows([by_id[i] for i in ids if i in by_id], now, origin)
+        return rows, None, origin
+    paginator = Paginator(with_hours(qs.select_related("region")), page_size)
+    page = paginator.get_page(page_number)
+    return site_rows(page.object_list, now), page, None
+
+
+def _page_links(request: HttpRequest, page) -> dict:
+    if page is None:
+        return {}
+    params = request.GET.copy()
+    links = {}
+    if page.has_previous():
+        params["page"] = page.previous_page_number()
+        links["previous_url"] = f"?{params.urlencode()}"
+    if page.has_next():
+        params["page"] = page.next_page_number()
+        links["next_url"] = f"?{params.urlencode()}"
+    return links
+
+
+def site_finder(request: HttpRequest) -> HttpResponse:
+    form = FinderForm(request.GET or None)
+    rows, page, origin = _finder_results(request, form, page_size=PAGE_SIZE)
+    context = {
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "origin": origin,
+        "now": timezone.localtime(),
+        "has_errors": form.is_bound and not form.is_valid(),
+        **_page_links(request, page),
+    }
+    return render(request, "portal/finder.html", context)
+
+
+def site_map(request: HttpRequest) -> HttpResponse:
+    form = FinderForm(request.GET or None)
+    rows, _page, origin = _finder_results(request, form, page_size=MAP_LIMIT)
+    gcj = settings.HUOBAN_MAP_TILE_CRS == "gcj02"
+
+    def point(lat: float, lng: float) -> list[float]:
+        return list(wgs84_to_gcj02(lat, lng)) if gcj else [lat, lng]
+
+    markers = [
+        {
+            "name": row.site.name,
+            "url": f"/sites/{row.site.public_id}/",
+            "open": row.state.is_open,
+            "pos": point(float(row.site.latitude), float(row.site.longitude)),
+        }
+        for row in rows
+    ]
+    map_config = {
+        "tiles": settings.HUOBAN_MAP_TILE_URL,
+        "attribution": settings.HUOBAN_MAP_TILE_ATTRIBUTION,
+        "markers": markers,
+        "open": _("开放中"),
+        "closed": _("未开放"),
+    }
+    return render(
+        request,
+        "portal/map.html",
+        {
+            "form": form,
+            "rows": rows,
+            "origin": origin,
+            "map_config": map_config,
+            "now": timezone.localtime(),
+        },
+    )
+
+
+def _public_site(public_id):
+    return get_object_or_404(
+        with_hours(
+            sites_public()
+            .select_related("region", "region__parent", "organisation")
+            .prefetch_related("services")
+        ),
+        public_id=public_id,
+    )
+
+
+def site_page(request: HttpRequest, public_id) -> HttpResponse:
+    site = _public_site(public_id)
+    now = timezone.localtime()
+    hours = DeskHours.for_site(site)
+    context = {
+        "site": site,
+        "state": hours.state_at(now),
+        "week": hours.week(now.date()),
+        "today": now.date(),
+        "now": now,
+        "services": [s for s in site.services.all() if s.kind == "service"],
+        "scenarios": [s for s in site.services.all() if s.kind == "scenario"],
+        "nearby": _nearby_open(site, now),
+    }
+    return render(request, "portal/site.html", context)
+
+
+def _nearby_open(site, now, limit: int = 3):
+    """Other sites open now, nearest first: where to go when this one is closed."""
+    open_qs = sites_public().exclude(pk=site.pk).filter(open_at_q(now))
+    ranked = nearest_site_ids(
+        open_qs, float(site.latitude), float(site.longitude), limit, max_radius_m=20_000
+    )
+    by_id = {s.pk: s for s in with_hours(open_qs.filter(pk__in=[pk for pk, _d in ranked]))}
+    origin = (float(site.latitude), float(site.longitude))
+    return site_rows([by_id[pk] for pk, _d in ranked if pk in by_id], now, origin)
+
+
+def site_qr(request: HttpRequest, public_id) -> HttpResponse:
+    from huoban.sites.documents import site_qr_svg
+
+    site = get_object_or_404(sites_public(), public_id=public_id)
+    response = HttpResponse(site_qr_svg(site), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def site_poster(request: HttpRequest, public_id) -> HttpResponse:
+    from huoban.sites.documents import site_poster_pdf
+
+    site = _public_site(public_id)
+    response = HttpResponse(site_poster_pdf(site), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="poster-{site.public_id}.pdf"'
+    return response
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/help.html")
+
+
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponse:
+    """Set the text size (a cookie), then go back: works without JavaScript."""
+    size = request.POST.get("size", "normal")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if size in TEXT_SIZES:
+        response.set_cookie(
+            "text_size", size, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure()
+        )
+    return response

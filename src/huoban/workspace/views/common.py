@@ -1,0 +1,187 @@
+"""What every workspace view shares: the page frame, error summaries, paging, links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, QuerySet
+from django.forms.formsets import BaseFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from huoban.accounts import roles
+from huoban.accounts.selectors import has_any_role, scope_q
+from huoban.regions.models import Region, RegionLevel
+from huoban.sites.selectors import sites_for
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any
+    roles: frozenset
+    # url names (without namespace) that belong to this section
+    section: tuple[str, ...]
+
+
+NAV = (
+    NavItem("home", gettext_lazy("首页"), roles.STAFF, ("home",)),
+    NavItem("site_list", gettext_lazy("站点"), roles.SITE_VIEW,
+            ("site_list", "site_detail", "site_create", "site_edit", "site_hours",
+             "site_exceptions", "site_exception_delete")),
+    NavItem("organisation_list", gettext_lazy("运营单位"), roles.ORGANISATIONS,
+            ("organisation_list", "organisation_create", "organisation_edit")),
+    NavItem("people", gettext_lazy("人员"), roles.PEOPLE,
+            ("people", "invite", "membership_revoke")),
+)
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
+    current = getattr(request.resolver_match, "url_name", None)
+    return [
+        {"href": reverse(f"workspace:{item.url_name}"), "label": item.label,
+         "current": current in item.section}
+        for item in NAV
+        if has_any_role(request.user, item.roles)
+    ]
+
+
+def render_page(request: HttpRequest, template: str, context: dict[str, Any] | None = None, *,
+                forms_with_errors: Iterable[Any] = (), status: int = 200) -> HttpResponse:
+    """Render a workspace page with its navigation and the GOV.UK-style error summary."""
+    ctx = dict(context or {})
+    ctx["nav"] = nav_for(request)
+    ctx["programme_name"] = settings.HUOBAN_PROGRAMME_NAME
+    ctx["error_summary"] = error_summary(*forms_with_errors)
+    return render(request, template, ctx, status=status)
+
+
+# --- Errors ------------------------------------------------------------------------------------
+
+
+def apply_errors(form: forms.Form, exc: ValidationError,
+                 aliases: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError onto ``form``: each key at its field, the rest on top.
+
+    ``aliases`` sends a key to another field when the form has no field of that name
+    (e.g. a rule about the certified level shown at the claimed level).
+    """
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.error_dict.items():
+            name = key if key in form.fields else (aliases or {}).get(key)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.error_list)
+
+
+def field_anchor(bound: forms.BoundField) -> str:
+    """The id an error summary link points at: the input, or a group's first option."""
+    widget = bound.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound.auto_id}_0"
+    return bound.auto_id
+
+
+def _form_errors(form: forms.Form, label: str = "") -> list[dict[str, str]]:
+    if not form.is_bound or not form.errors:
+        return []
+    visible = form.visible_fields()
+    first = f"#{field_anchor(visible[0])}" if visible else "#main"
+    items = []
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS or name not in form.fields or form[name].is_hidden:
+            href = first
+        else:
+            href = f"#{field_anchor(form[name])}"
+        for message in errors:
+            text = _("%(label)s：%(message)s") % {"label": label, "message": message} \
+                if label else message
+            items.append({"href": href, "text": text})
+    return items
+
+
+def error_summary(*forms_or_formsets: Any) -> list[dict[str, str]]:
+    """Every error of the given forms and formsets, each linking to its field."""
+    items: list[dict[str, str]] = []
+    for obj in forms_or_formsets:
+        if obj is None or not obj.is_bound:
+            continue
+        if isinstance(obj, BaseFormSet):
+            first = obj.forms[0] if obj.forms else None
+            href = f"#{field_anchor(first.visible_fields()[0])}" if first else "#main"
+            items += [{"href": href, "text": str(m)} for m in obj.non_form_errors()]
+            for i, form in enumerate(obj.forms, start=1):
+                items += _form_errors(form, _("时段 %(n)s") % {"n": i})
+        else:
+            items += _form_errors(obj)
+    return items
+
+
+# --- Lists ---------------------------------------------------------------------------------------
+
+
+def paginate(request: HttpRequest, qs: QuerySet, per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any
+    aria_sort: str  # "ascending", "descending" or "" (not sorted by this column)
+    next_sort: str  # the sort parameter a click on the header asks for
+
+
+def sort_columns(columns: Iterable[tuple[str, Any]], current: str) -> list[Column]:
+    """Header links: clicking the sorted column reverses it, any other sorts ascending."""
+    out = []
+    for key, label in columns:
+        if current == key:
+            out.append(Column(key, label, "ascending", f"-{key}"))
+        elif current == f"-{key}":
+            out.append(Column(key, label, "descending", key))
+        else:
+            out.append(Column(key, label, "", key))
+    return out
+
+
+# --- Scope helpers ------------------------------------------------------------------------------
+
+
+def site_allows(user: Any, wanted: Iterable[str], site: Any) -> bool:
+    """Whether the user holds one of ``wanted`` over ``site``."""
+    return sites_for(user, wanted).filter(pk=site.pk).exists()
+
+
+def streets_in_region_scopes(user: Any, wanted: Iterable[str]) -> QuerySet[Region]:
+    """Streets inside the region scopes the user holds with one of ``wanted``."""
+    return Region.objects.filter(
+        scope_q(user, wanted, site_field=None, region_path_field="path"),
+        level=RegionLevel.STREET,
+    )
+
+
+def streets_with_sites(user: Any, wanted: Iterable[str]) -> QuerySet[Region]:
+    """Streets holding at least one site the user sees with one of ``wanted``."""
+    return Region.objects.filter(level=RegionLevel.STREET).filter(
+        Exists(sites_for(user, wanted).filter(region_path__startswith=OuterRef("path")))
+    )
+
+
+def portal_path(name: str, fallback: str, **kwargs: Any) -> str:
+    """A path on the public face, built by its URL name once that exists."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return fallback
