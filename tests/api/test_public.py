@@ -113,7 +113,8 @@ def test_it_filters_by_service(world, api_client):
     response = api_client.get(SITES, {"service": "medical"})
 
     assert names(response) == ["长风长者照护之家"]
-    assert response.json()["items"][0]["services"] == ["help_desk", "medical"]
+    # in catalogue order (Service.Meta.ordering: kind, sort)
+    assert response.json()["items"][0]["services"] == ["medical", "help_desk"]
 
 
 @pytest.mark.parametrize(
@@ -288,8 +289,8 @@ def test_it_combines_nearest_with_filters(world, api_client):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"lat": 95, "lng": 121.4}, "“纬度 lat”不能大于 90，收到的是 95。"),
-        ({"lat": 31.2, "lng": -181}, "“经度 lng”不能小于 -180，收到的是 -181。"),
+        ({"lat": 95, "lng": 121.4}, "“纬度 lat”不能大于 90，收到的是“95”。"),
+        ({"lat": 31.2, "lng": -181}, "“经度 lng”不能小于 -180，收到的是“-181”。"),
         ({"lat": "北纬31度", "lng": 121.4}, "“纬度 lat”应是数字，收到的是“北纬31度”。"),
         ({"lat": 31.2}, "按距离排序需要同时提供纬度 lat 和经度 lng，现在只给了一个。"),
         ({"lng": 121.4}, "按距离排序需要同时提供纬度 lat 和经度 lng，现在只给了一个。"),

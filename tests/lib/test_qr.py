@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 import re
 import shutil
@@ -9,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from defusedxml import ElementTree
 from PIL import Image
 from weasyprint import HTML
 
@@ -29,7 +32,10 @@ def needs(*binaries: str) -> pytest.MarkDecorator:
 
 def zbar(image: Path) -> str:
     result = subprocess.run(
-        ["zbarimg", "--raw", "-q", str(image)], check=True, capture_output=True, text=True,
+        ["zbarimg", "--raw", "-q", str(image)],
+        check=True,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     return result.stdout.strip()
@@ -51,18 +57,12 @@ def test_it_hides_an_untitled_code_from_screen_readers():
 def test_it_uses_level_m_and_a_quiet_zone_of_four_modules():
     # Version 3 (29 modules) holds these 28 bytes at M; L would fit version 2 (25 modules).
     assert 'viewBox="0 0 37 37"' in qr_svg(SHORT, scale=1)
-    with Image.open(_png(SHORT, scale=1)) as image:
+    with Image.open(io.BytesIO(qr_png_bytes(SHORT, scale=1))) as image:
         assert image.size == (37, 37)
         pixels = image.convert("L")
         border = [pixels.getpixel((x, y)) for x in range(37) for y in range(4)]
         assert set(border) == {255}  # the four top rows are white
         assert pixels.getpixel((4, 4)) == 0  # the finder pattern starts right after
-
-
-def _png(data: str, *, scale: int = 8) -> Path:
-    import io
-
-    return io.BytesIO(qr_png_bytes(data, scale=scale))
 
 
 def test_it_refuses_empty_data():
@@ -77,14 +77,25 @@ def test_it_makes_a_png_that_scans(tmp_path):
     assert zbar(image) == URL
 
 
+def test_it_is_a_well_formed_standalone_svg_file():
+    root = ElementTree.fromstring(qr_svg(URL, title="扫码"))
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
 @needs("pdftoppm", "zbarimg")
 @pytest.mark.parametrize("data", [URL, "数字伙伴计划 曹杨新村为老服务中心"])
-def test_it_makes_an_svg_that_scans(tmp_path, data):
-    # Draw the SVG itself (through WeasyPrint, as on a poster) and scan the pixels.
+@pytest.mark.parametrize("embed", ["inline", "image"])
+def test_it_makes_an_svg_that_scans(tmp_path, data, embed):
+    # Draw the SVG itself through WeasyPrint, inline as on the poster or as a standalone
+    # image file as the portal serves it, and scan the pixels.
+    svg = qr_svg(data, scale=6)
+    if embed == "image":
+        svg = f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">'
     pdf = tmp_path / "qr.pdf"
-    pdf.write_bytes(HTML(string=f"<body>{qr_svg(data, scale=6)}</body>").write_pdf())
+    pdf.write_bytes(HTML(string=f"<body>{svg}</body>").write_pdf())
     subprocess.run(
         ["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "qr")],
-        check=True, timeout=60,
+        check=True,
+        timeout=60,
     )
     assert zbar(tmp_path / "qr.png") == data

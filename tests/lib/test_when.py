@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils.translation import override
@@ -10,12 +11,13 @@ from django.utils.translation import override
 from huoban.lib.when import date_words, day_words, moment_words, time_range_words, time_words
 
 MONDAY = dt.date(2026, 11, 23)
+SH = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.mark.parametrize(
     ("t", "words"),
     [
-        (dt.time(0, 0), "凌晨12:00"),
+        (dt.time(1, 30), "凌晨1:30"),
         (dt.time(5, 59), "凌晨5:59"),
         (dt.time(6, 0), "上午6:00"),
         (dt.time(9, 0), "上午9:00"),
@@ -103,8 +105,8 @@ def test_it_says_days_in_english(offset, words):
 
 
 def test_it_says_a_moment_as_day_and_time():
-    now = dt.datetime(2026, 11, 23, 18, 0)
-    assert moment_words(dt.datetime(2026, 11, 24, 9, 0), now) == "明天 上午9:00"
-    assert moment_words(dt.datetime(2026, 11, 26, 14, 0), now) == "周四 下午2:00"
+    now = dt.datetime(2026, 11, 23, 18, 0, tzinfo=SH)
+    assert moment_words(dt.datetime(2026, 11, 24, 9, 0, tzinfo=SH), now) == "明天 上午9:00"
+    assert moment_words(dt.datetime(2026, 11, 26, 14, 0, tzinfo=SH), now) == "周四 下午2:00"
     with override("en"):
-        assert moment_words(dt.datetime(2026, 11, 26, 14, 0), now) == "Thu 2:00 pm"
+        assert moment_words(dt.datetime(2026, 11, 26, 14, 0, tzinfo=SH), now) == "Thu 2:00 pm"

@@ -65,8 +65,12 @@ def test_it_imports_the_bundled_shanghai_divisions():
     assert streets.count() == 234
     assert "导入完成：新增 251 个，更新 0 个。" in output
     city = Region.objects.get(level="city")
-    assert (city.code, city.name, city.path, city.parent) == ("310000000", "上海市", "310000000/",
-                                                              None)
+    assert (city.code, city.name, city.path, city.parent) == (
+        "310000000",
+        "上海市",
+        "310000000/",
+        None,
+    )
 
 
 def test_the_bundled_file_has_putuos_ten_streets_under_putuo():
@@ -203,8 +207,10 @@ def test_it_refuses_an_empty_file():
 
 def test_it_refuses_to_move_a_region_to_another_parent():
     regions_import(text=SMALL, actor=None)
-    moved = HEADER + "310106000,静安区,310000000,district\n" + (
-        "310107005,曹杨新村街道,310106000,street\n"
+    moved = (
+        HEADER
+        + "310106000,静安区,310000000,district\n"
+        + ("310107005,曹杨新村街道,310106000,street\n")
     )
     errors = import_errors(moved)
     assert "不能移动" in errors[0][1]

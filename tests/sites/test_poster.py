@@ -141,7 +141,6 @@ def test_it_prints_the_qr_code_at_least_6_cm_wide(poster):
     assert abs(width_mm - height_mm) < 1  # one square symbol, nothing else black
 
 
-
 def test_it_never_fetches_from_outside_the_project(tmp_path):
     fetcher = ProjectURLFetcher()
     with pytest.raises(DocumentResourceRefused):

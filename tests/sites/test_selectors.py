@@ -85,12 +85,21 @@ def test_it_shows_organisations_running_sites_in_scope(world):
 def exceptions(world):
     """site_a closed on Monday; site_b open only 10–11 on Monday and 9–11 on Sunday."""
     admin = world.personas["city_admin"]
-    services.desk_exception_add(actor=admin, site=world.site_a, date=MON, kind="closed",
-                                reason="站点装修")
-    services.desk_exception_add(actor=admin, site=world.site_b, date=MON, kind="open",
-                                start=dt.time(10), end=dt.time(11))
-    services.desk_exception_add(actor=admin, site=world.site_b, date=SUN, kind="open",
-                                start=dt.time(9), end=dt.time(11), reason="周日加开")
+    services.desk_exception_add(
+        actor=admin, site=world.site_a, date=MON, kind="closed", reason="站点装修"
+    )
+    services.desk_exception_add(
+        actor=admin, site=world.site_b, date=MON, kind="open", start=dt.time(10), end=dt.time(11)
+    )
+    services.desk_exception_add(
+        actor=admin,
+        site=world.site_b,
+        date=SUN,
+        kind="open",
+        start=dt.time(9),
+        end=dt.time(11),
+        reason="周日加开",
+    )
     return world
 
 
@@ -120,8 +129,7 @@ MOMENTS = [
 
 
 @pytest.mark.parametrize(("now", "open_sites"), MOMENTS, ids=[m.isoformat() for m, _o in MOMENTS])
-def test_the_database_and_the_desk_hours_agree_on_which_desks_are_open(exceptions, now,
-                                                                       open_sites):
+def test_the_database_and_the_desk_hours_agree_on_which_desks_are_open(exceptions, now, open_sites):
     in_sql = names(Site.objects.filter(open_at_q(now)))
     sites = with_hours(Site.objects.all(), timezone.localdate(now))
     in_python = {s.name for s in sites if DeskHours.for_site(s).state_at(now).is_open}
@@ -133,7 +141,8 @@ def test_the_database_uses_shanghai_midnight_not_utc(world):
     # A night line on Tuesday 0:00–1:00 at site_c. Monday 16:30 UTC is Tuesday 0:30 in
     # Shanghai: only site_c is open, though every site's Monday hours cover 16:30.
     services.desk_hours_set(
-        actor=world.personas["city_admin"], site=world.site_c,
+        actor=world.personas["city_admin"],
+        site=world.site_c,
         periods=[(0, dt.time(13), dt.time(17)), (1, dt.time(0), dt.time(1))],
     )
     now = dt.datetime(2026, 11, 23, 16, 30, tzinfo=UTC)
@@ -142,8 +151,9 @@ def test_the_database_uses_shanghai_midnight_not_utc(world):
     assert DeskHours.for_site(site_c).state_at(now).closes_at == at(TUE, 1)
 
 
-def test_it_lists_open_sites_now_with_closing_and_next_opening(exceptions,
-                                                               django_assert_num_queries):
+def test_it_lists_open_sites_now_with_closing_and_next_opening(
+    exceptions, django_assert_num_queries
+):
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, 30, tzinfo=SH), tick=False):
         now = timezone.now()
         with django_assert_num_queries(3):
@@ -158,6 +168,9 @@ def test_it_lists_open_sites_now_with_closing_and_next_opening(exceptions,
 
 
 def test_it_measures_walking_distance_from_the_visitor(world):
-    rows = site_rows(with_hours(Site.objects.filter(pk=world.site_a.pk), MON), at(MON, 10),
-                     origin=(31.240000, 121.410000))
+    rows = site_rows(
+        with_hours(Site.objects.filter(pk=world.site_a.pk), MON),
+        at(MON, 10),
+        origin=(31.240000, 121.410000),
+    )
     assert rows[0].walking_m == 0

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 
 
@@ -67,46 +67,82 @@ def _choices(expected: str) -> str:
     return "、".join(re.findall(r"'([^']*)'", expected)) or expected
 
 
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _received(value: Any) -> str:
+    """'，收到的是“95”' for a short plain value; nothing for a missing or structured one."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    text = str(value)
+    if len(text) > 40:
+        text = text[:40] + "…"
+    return _("，收到的是“%(value)s”") % {"value": text}
+
+
 def _message(error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
-    field = _field_words(tuple(error.get("loc", ())))
-    value = error.get("input")
-    words = {"field": field, "value": value}
+    field = {"field": _field_words(tuple(error.get("loc", ())))}
+    got = _received(error.get("input"))
     if kind.startswith("huoban_"):
         return str(error.get("msg", ""))
     if kind == "missing":
-        return _("缺少“%(field)s”。") % words
+        return _("缺少“%(field)s”。") % field
     if kind in ("greater_than_equal", "greater_than"):
-        limit = ctx.get("ge", ctx.get("gt"))
-        return _("“%(field)s”不能小于 %(limit)s，收到的是 %(value)s。") % {**words, "limit": limit}
+        limit = _number(ctx.get("ge", ctx.get("gt")))
+        return _("“%(field)s”不能小于 %(limit)s") % {**field, "limit": limit} + got + "。"
     if kind in ("less_than_equal", "less_than"):
-        limit = ctx.get("le", ctx.get("lt"))
-        return _("“%(field)s”不能大于 %(limit)s，收到的是 %(value)s。") % {**words, "limit": limit}
+        limit = _number(ctx.get("le", ctx.get("lt")))
+        return _("“%(field)s”不能大于 %(limit)s") % {**field, "limit": limit} + got + "。"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        return _("“%(field)s”应是数字，收到的是“%(value)s”。") % words
+        return _("“%(field)s”应是数字") % field + got + "。"
     if kind in ("bool_parsing", "bool_type"):
-        return _("“%(field)s”应是 true 或 false，收到的是“%(value)s”。") % words
-    if kind == "enum" or kind == "literal_error":
-        return _("“%(field)s”应是以下之一：%(choices)s；收到的是“%(value)s”。") % {
-            **words, "choices": _choices(str(ctx.get("expected", "")))}
+        return _("“%(field)s”应是 true 或 false") % field + got + "。"
+    if kind in ("enum", "literal_error"):
+        choices = _choices(str(ctx.get("expected", "")))
+        return _("“%(field)s”应是以下之一：%(choices)s") % {**field, "choices": choices} + got + "。"
     if kind in ("uuid_parsing", "uuid_type"):
-        return _("“%(field)s”应是 UUID 格式的编号，收到的是“%(value)s”。") % words
+        return _("“%(field)s”应是 UUID 格式的编号") % field + got + "。"
     if kind == "json_invalid":
         return _("请求内容不是有效的 JSON。")
     if kind == "list_type":
-        return _("“%(field)s”应是一个列表。") % words
+        return _("“%(field)s”应是一个列表。") % field
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return _("“%(field)s”应是一个对象。") % words
+        return _("“%(field)s”应是一个对象。") % field
     if kind in ("string_type", "string_too_long", "string_too_short"):
-        return _("“%(field)s”的文字不符合要求。") % words
+        return _("“%(field)s”的文字不符合要求") % field + got + "。"
     if kind == "too_long":
-        return _("“%(field)s”最多 %(max)s 项。") % {**words, "max": ctx.get("max_length")}
-    return _("“%(field)s”的值不正确。") % words
+        return _("“%(field)s”最多 %(max)s 项。") % {**field, "max": ctx.get("max_length")}
+    return _("“%(field)s”的值不正确") % field + got + "。"
 
 
 def validation_messages(errors: list[dict[str, Any]]) -> list[str]:
     return [_message(e) for e in errors]
+
+
+class HuobanNinjaAPI(NinjaAPI):
+    """Keeps what the caller sent in each validation error, so a message can quote it.
+
+    django-ninja drops pydantic's ``input``; the errors come out in the same order as
+    pydantic reports them, so the inputs are put back by position.
+    """
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> NinjaValidationError:
+        inputs = [
+            e.get("input")
+            for context in error_contexts
+            for e in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        error = super().validation_error_from_error_contexts(error_contexts)
+        for item, sent in zip(error.errors, inputs, strict=False):
+            item["input"] = sent
+        return error
 
 
 def install(api: NinjaAPI) -> None:
@@ -130,7 +166,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return respond(request, exc.status_code, {"detail": exc.message})
+        message = exc.message
+        if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+            message = _("请求内容不是有效的 JSON。")  # django-ninja's own, in English
+        return respond(request, exc.status_code, {"detail": message})
 
     @api.exception_handler(Http404)
     def http_404(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from huoban.api import errors, public, workspace
@@ -14,7 +13,7 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params: dict[str, Any] = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = errors.HuobanNinjaAPI(
     title="Huoban API",
     version="1",
     description=(

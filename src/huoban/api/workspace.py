@@ -86,7 +86,8 @@ def site_detail(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
     return workspace_site_detail_out(row)
 
 
-@router.put("/sites/{public_id}/hours", response={200: list[WeeklyPeriodOut], **AUTH_ERRORS},
+@router.put("/sites/{public_id}/hours",
+            response={200: list[WeeklyPeriodOut], 400: ErrorOut, **AUTH_ERRORS},
             summary="设置每周咨询时段")
 def site_hours_set(request: HttpRequest, public_id: UUID,
                    periods: list[PeriodIn]) -> list[dict[str, Any]]:

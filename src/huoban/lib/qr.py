@@ -23,17 +23,32 @@ def _make(data: str) -> segno.QRCode:
 
 
 def qr_svg(data: str, *, scale: int = 8, title: str = "") -> str:
-    """SVG markup for ``data``, ready to embed in HTML (no XML declaration).
+    """SVG markup for ``data``: no XML declaration, so it embeds inline in HTML, and with
+    the SVG namespace, so it also serves as a standalone ``image/svg+xml`` file.
 
     The ``<svg>`` has ``role="img"``; with a ``title`` it also has a ``<title>`` that names
     it for screen readers (``aria-labelledby``), otherwise it is hidden from them.
     """
     code = _make(data)
-    markup = code.svg_inline(
-        scale=scale, border=QUIET_ZONE, dark="#000", light="#fff", svgclass="qr", lineclass="qr-modules"
+    # xmlns so the same markup also works as a standalone image/svg+xml file; a white
+    # background keeps the quiet zone light on any coloured panel.
+    out = io.BytesIO()
+    code.save(
+        out,
+        kind="svg",
+        xmldecl=False,
+        svgns=True,
+        nl=False,
+        scale=scale,
+        border=QUIET_ZONE,
+        dark="#000",
+        light="#fff",
+        svgclass="qr",
+        lineclass="qr-modules",
     )
-    # segno writes "<svg width=… height=… class="qr">" and, with title=, a bare <title>.
-    # Add a viewBox so CSS can resize it, and the accessible name.
+    markup = out.getvalue().decode()
+    # segno writes '<svg width=… height=… class="qr">'; add a viewBox so CSS can resize
+    # it, and the accessible name.
     size = code.symbol_size(scale=scale, border=QUIET_ZONE)[0]
     attrs = f' viewBox="0 0 {size} {size}" role="img"'
     if title:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from huoban.lib.documents import render_pdf
@@ -27,9 +28,7 @@ CLOSED_WORDS = "不开放"
 
 def site_public_url(site: Site) -> str:
     """The absolute address of the site's public portal page (what its QR code holds)."""
-    # The portal page is /sites/<public_id>/ (URL name portal:site); the path is written
-    # out so that this module does not depend on the portal face.
-    return f"{settings.HUOBAN_BASE_URL}/sites/{site.public_id}/"
+    return settings.HUOBAN_BASE_URL + reverse("portal:site", kwargs={"public_id": site.public_id})
 
 
 def site_qr_svg(site: Site, *, scale: int = 8) -> str:

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.formsets import BaseFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 from huoban.accounts import roles
 from huoban.accounts.selectors import has_any_role, scope_q
 from huoban.regions.models import Region, RegionLevel
-from huoban.sites.selectors import sites_for
+from huoban.sites.models import Organisation, Site
+from huoban.sites.selectors import organisations_for, sites_for
 
 PAGE_SIZE = 25
 
@@ -58,12 +59,16 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def render_page(request: HttpRequest, template: str, context: dict[str, Any] | None = None, *,
-                forms_with_errors: Iterable[Any] = (), status: int = 200) -> HttpResponse:
-    """Render a workspace page with its navigation and the GOV.UK-style error summary."""
+                forms_with_errors: Iterable[Any] = (),
+                extra_errors: Iterable[dict[str, str]] = (), status: int = 200) -> HttpResponse:
+    """Render a workspace page with its navigation and the GOV.UK-style error summary.
+
+    ``extra_errors`` are summary items (``{"href", "text"}``) that belong to no form field.
+    """
     ctx = dict(context or {})
     ctx["nav"] = nav_for(request)
     ctx["programme_name"] = settings.HUOBAN_PROGRAMME_NAME
-    ctx["error_summary"] = error_summary(*forms_with_errors)
+    ctx["error_summary"] = [*extra_errors, *error_summary(*forms_with_errors)]
     return render(request, template, ctx, status=status)
 
 
@@ -185,3 +190,16 @@ def portal_path(name: str, fallback: str, **kwargs: Any) -> str:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
         return fallback
+
+
+def organisations_in_register(user: Any, wanted: Iterable[str]) -> QuerySet[Organisation]:
+    """Organisations in the user's scopes, and those that run no site yet.
+
+    ``organisations_for`` finds an organisation through its sites, so one just registered
+    (or a vendor, which runs none) would be invisible even to the office that keeps the
+    register; the views calling this are limited to the register's keepers by role.
+    """
+    return Organisation.objects.filter(
+        Q(pk__in=organisations_for(user, wanted).values("pk"))
+        | ~Exists(Site.objects.filter(organisation=OuterRef("pk")))
+    )
