@@ -58,9 +58,16 @@ DISTRICTS = [
     ("310120000", "奉贤区"),
     ("310151000", "崇明区"),
 ]
-STREET_HEADS = "新华 长寿 江宁 曹家 石门 天平 枫林 田林 康健 华泾 凌云 虹梅 龙华 斜土 江川 古美 莘庄 七宝 真如 万里 宜川 长风 殷行 五角 延吉 大桥 平凉 江浦 四平 控江 陆家 花木 周家 塘桥 洋泾 金杨 潍坊 张江 高桥 川沙".split()  # noqa: E501
+STREET_HEADS = (  # noqa: SIM905
+    "新华 长寿 江宁 曹家 石门 天平 枫林 田林 康健 华泾 凌云 虹梅 龙华 斜土 "
+    "江川 古美 莘庄 七宝 真如 万里 宜川 长风 殷行 五角 延吉 大桥 平凉 江浦 "
+    "四平 控江 陆家 花木 周家 塘桥 洋泾 金杨 潍坊 张江 高桥 川沙"
+).split()
 STREET_TAILS = ["路街道", "街道", "镇", "新村街道", "桥街道"]
-ROADS = "中山 南京 淮海 延安 西藏 四川 浦东 世纪 龙阳 漕溪 宜山 武宁 曹杨 大渡河 共和新 四平 长阳 周家嘴 杨高 沪闵".split()  # noqa: E501
+ROADS = (  # noqa: SIM905
+    "中山 南京 淮海 延安 西藏 四川 浦东 世纪 龙阳 漕溪 "
+    "宜山 武宁 曹杨 大渡河 共和新 四平 长阳 周家嘴 杨高 沪闵"
+).split()
 VENUE_NAMES = {
     VenueType.COMMUNITY_CENTRE: "社区综合为老服务中心",
     VenueType.NEIGHBOURHOOD_CENTRE: "党群服务站",
@@ -76,8 +83,12 @@ VENUE_NAMES = {
     VenueType.OTHER: "睦邻点",
 }
 VENUE_WEIGHTS = [18, 22, 14, 8, 6, 4, 4, 4, 6, 6, 5, 3]
-STATUS_WEIGHTS = [(SiteStatus.ACTIVE, 92), (SiteStatus.DRAFT, 3), (SiteStatus.SUSPENDED, 3),
-                  (SiteStatus.CLOSED, 2)]
+STATUS_WEIGHTS = [
+    (SiteStatus.ACTIVE, 92),
+    (SiteStatus.DRAFT, 3),
+    (SiteStatus.SUSPENDED, 3),
+    (SiteStatus.CLOSED, 2),
+]
 
 
 def _t(text: str) -> dt.time:
@@ -158,16 +169,29 @@ def _coord(value: float) -> Decimal:
 
 def _regions(rng: random.Random, n_streets: int, n_districts: int) -> Generated:
     now_regions: list[Region] = []
-    city = Region(code=CITY[0], name=CITY[1], level=RegionLevel.CITY, path=f"{CITY[0]}/",
-                  latitude=_coord(31.23), longitude=_coord(121.47))
+    city = Region(
+        code=CITY[0],
+        name=CITY[1],
+        level=RegionLevel.CITY,
+        path=f"{CITY[0]}/",
+        latitude=_coord(31.23),
+        longitude=_coord(121.47),
+    )
     city.save()
     out = Generated(city=city)
     for code, name in DISTRICTS[:n_districts]:
         lat = rng.uniform(LAT_MIN + 0.08, LAT_MAX - 0.08)
         lng = rng.uniform(LNG_MIN + 0.08, LNG_MAX - 0.08)
         now_regions.append(
-            Region(code=code, name=name, level=RegionLevel.DISTRICT, parent=city,
-                   path=f"{city.path}{code}/", latitude=_coord(lat), longitude=_coord(lng))
+            Region(
+                code=code,
+                name=name,
+                level=RegionLevel.DISTRICT,
+                parent=city,
+                path=f"{city.path}{code}/",
+                latitude=_coord(lat),
+                longitude=_coord(lng),
+            )
         )
     out.districts = Region.objects.bulk_create(now_regions)
     streets = []
@@ -179,49 +203,93 @@ def _regions(rng: random.Random, n_streets: int, n_districts: int) -> Generated:
         lng = _clamp(rng.gauss(float(district.longitude), 0.04), LNG_MIN, LNG_MAX)
         name = rng.choice(STREET_HEADS) + rng.choice(STREET_TAILS)
         streets.append(
-            Region(code=code, name=name, level=RegionLevel.STREET, parent=district,
-                   path=f"{district.path}{code}/", latitude=_coord(lat), longitude=_coord(lng))
+            Region(
+                code=code,
+                name=name,
+                level=RegionLevel.STREET,
+                parent=district,
+                path=f"{district.path}{code}/",
+                latitude=_coord(lat),
+                longitude=_coord(lng),
+            )
         )
     out.streets = Region.objects.bulk_create(streets, batch_size=BATCH)
     return out
 
 
-def _exceptions(rng: random.Random, site_id: int, today: dt.date,
-                weekly: set[int]) -> list[DeskException]:
+def _exceptions(
+    rng: random.Random, site_id: int, today: dt.date, weekly: set[int]
+) -> list[DeskException]:
     """Dated changes for one site: closures, shorter days, extra Saturdays."""
     out: list[DeskException] = []
     used: set[dt.date] = set()
     roll = rng.random()
     if roll < 0.12:  # a closure somewhere in the week before or the month after
         day = today + dt.timedelta(days=rng.randint(-7, 30))
-        out.append(DeskException(site_id=site_id, date=day, kind=ExceptionKind.CLOSED,
-                                 reason=rng.choice(["设备检修", "场地另有活动", "工作人员培训"])))
+        out.append(
+            DeskException(
+                site_id=site_id,
+                date=day,
+                kind=ExceptionKind.CLOSED,
+                reason=rng.choice(["设备检修", "场地另有活动", "工作人员培训"]),
+            )
+        )
         used.add(day)
-    if rng.random() < 0.03:  # closed on the benchmark day itself
-        if today not in used:
-            out.append(DeskException(site_id=site_id, date=today, kind=ExceptionKind.CLOSED,
-                                     reason="临时闭馆"))
-            used.add(today)
+    if rng.random() < 0.03 and today not in used:  # closed on the benchmark day itself
+        out.append(
+            DeskException(site_id=site_id, date=today, kind=ExceptionKind.CLOSED, reason="临时闭馆")
+        )
+        used.add(today)
     if rng.random() < 0.03:  # shorter hours on a day of the benchmark week
         day = today + dt.timedelta(days=rng.randint(0, 4))
         if day not in used:
-            out.append(DeskException(site_id=site_id, date=day, kind=ExceptionKind.OPEN,
-                                     start=_t("9:00"), end=_t("11:00"), reason="下午停诊"))
+            out.append(
+                DeskException(
+                    site_id=site_id,
+                    date=day,
+                    kind=ExceptionKind.OPEN,
+                    start=_t("9:00"),
+                    end=_t("11:00"),
+                    reason="下午停诊",
+                )
+            )
             used.add(day)
     if rng.random() < 0.04:  # an extra Saturday session (with a morning and an afternoon)
         saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7)
         if saturday not in used and 5 not in weekly:
-            out.append(DeskException(site_id=site_id, date=saturday, kind=ExceptionKind.OPEN,
-                                     start=_t("9:30"), end=_t("11:30"), reason="周末专场"))
-            out.append(DeskException(site_id=site_id, date=saturday, kind=ExceptionKind.OPEN,
-                                     start=_t("14:00"), end=_t("16:00"), reason="周末专场"))
+            out.append(
+                DeskException(
+                    site_id=site_id,
+                    date=saturday,
+                    kind=ExceptionKind.OPEN,
+                    start=_t("9:30"),
+                    end=_t("11:30"),
+                    reason="周末专场",
+                )
+            )
+            out.append(
+                DeskException(
+                    site_id=site_id,
+                    date=saturday,
+                    kind=ExceptionKind.OPEN,
+                    start=_t("14:00"),
+                    end=_t("16:00"),
+                    reason="周末专场",
+                )
+            )
             used.add(saturday)
     return out
 
 
 @transaction.atomic
-def generate(*, seed: int = 20261123, sites: int = 10_000, streets: int = 300,
-             districts: int = 15, today: dt.date = BENCH_DATE) -> Generated:
+def generate(
+    *,
+    seed: int = 20261123,
+    sites: int = 10_000,
+    streets: int = 300,
+    districts: int = 15,
+    today: dt.date = BENCH_DATE,
+) -> Generated:
     """Create the benchmark data set in the configured (empty) database."""
     rng = random.Random(seed)
     districts = max(1, min(districts, len(DISTRICTS), streets))
@@ -230,12 +298,15 @@ def generate(*, seed: int = 20261123, sites: int = 10_000, streets: int = 300,
     orgs = []
     for i in range(max(3, sites // 250)):
         division = rng.choice(out.districts).code[:6]
-        orgs.append(Organisation(
-            name=f"上海市{rng.choice(STREET_HEADS)}为老服务社{i + 1}",
-            uscc=_uscc(rng, division),
-            contact_name=rng.choice(["王", "李", "张", "陈", "刘"]) + rng.choice(["老师", "主任"]),
-            contact_phone=f"021-{rng.randint(5000_0000, 6999_9999)}",
-        ))
+        orgs.append(
+            Organisation(
+                name=f"上海市{rng.choice(STREET_HEADS)}为老服务社{i + 1}",
+                uscc=_uscc(rng, division),
+                contact_name=rng.choice(["王", "李", "张", "陈", "刘"])
+                + rng.choice(["老师", "主任"]),
+                contact_phone=f"021-{rng.randint(5000_0000, 6999_9999)}",
+            )
+        )
     # USCCs are unique: the random part has 31**9 values, so a repeat is near impossible,
     # but a fixed seed must never fail, so drop any.
     orgs = list({o.uscc: o for o in orgs}.values())
@@ -260,24 +331,26 @@ def generate(*, seed: int = 20261123, sites: int = 10_000, streets: int = 300,
         lng = _clamp(rng.gauss(float(street.longitude), 0.009), LNG_MIN, LNG_MAX)
         level = rng.choices([1, 2, 3], weights=[70, 22, 8])[0]
         certified = level if rng.random() < 0.6 else None
-        site_objs.append(Site(
-            organisation=rng.choice(orgs),
-            region=street,
-            region_path=street.path,
-            name=f"{street.name.removesuffix('街道')}{VENUE_NAMES[venue]}（{n}号点）",
-            venue_type=venue,
-            address=f"{rng.choice(ROADS)}路{rng.randint(1, 2000)}号",
-            latitude=_coord(lat),
-            longitude=_coord(lng),
-            phone=f"021-{rng.randint(5000_0000, 6999_9999)}",
-            level_claimed=level,
-            level_certified=certified,
-            status=rng.choices(statuses, weights=status_weights)[0],
-            classroom_capacity=rng.choice([0, 0, 12, 20, 30]) if level == 1 else 24,
-            has_projector=level >= 2,
-            has_microphone=level >= 2,
-            has_showcase=level == 3,
-        ))
+        site_objs.append(
+            Site(
+                organisation=rng.choice(orgs),
+                region=street,
+                region_path=street.path,
+                name=f"{street.name.removesuffix('街道')}{VENUE_NAMES[venue]}（{n}号点）",
+                venue_type=venue,
+                address=f"{rng.choice(ROADS)}路{rng.randint(1, 2000)}号",
+                latitude=_coord(lat),
+                longitude=_coord(lng),
+                phone=f"021-{rng.randint(5000_0000, 6999_9999)}",
+                level_claimed=level,
+                level_certified=certified,
+                status=rng.choices(statuses, weights=status_weights)[0],
+                classroom_capacity=rng.choice([0, 0, 12, 20, 30]) if level == 1 else 24,
+                has_projector=level >= 2,
+                has_microphone=level >= 2,
+                has_showcase=level == 3,
+            )
+        )
         hours.append(rng.choices(profiles, weights=profile_weights)[0](rng))
     site_objs = Site.objects.bulk_create(site_objs, batch_size=BATCH)
     out.sites = len(site_objs)
@@ -297,8 +370,11 @@ def generate(*, seed: int = 20261123, sites: int = 10_000, streets: int = 300,
     others = sorted(code for code in service_ids if code != "help_desk")
     for site in site_objs:
         codes = {"help_desk", *rng.sample(others, rng.randint(1, 4))} if others else set()
-        links += [through(site_id=site.pk, service_id=service_ids[c])
-                  for c in sorted(codes) if c in service_ids]
+        links += [
+            through(site_id=site.pk, service_id=service_ids[c])
+            for c in sorted(codes)
+            if c in service_ids
+        ]
     through.objects.bulk_create(links, batch_size=BATCH)
     out.service_links = len(links)
     return out

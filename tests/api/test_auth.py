@@ -34,9 +34,9 @@ def test_it_refuses_a_request_without_a_token(world, api_client, path):
 
 
 def test_it_refuses_to_change_hours_without_a_token(world, api_client):
-    response = api_client.put(
-        f"/api/v1/workspace/sites/{world.site_a.public_id}/hours", [], content_type="application/json"
-    )
+    url = f"/api/v1/workspace/sites/{world.site_a.public_id}/hours"
+
+    response = api_client.put(url, [], content_type="application/json")
 
     assert_refused(response)
     assert world.site_a.desk_periods.count() == 10

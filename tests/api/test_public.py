@@ -28,25 +28,36 @@ def test_it_lists_the_streets_of_a_district(world, api_client):
 
     assert response.status_code == 200
     assert response.json() == [
-        {"code": "310107005", "name": "曹杨新村街道", "level": "street",
-         "parent_code": "310107000"},
-        {"code": "310107014", "name": "长风新村街道", "level": "street",
-         "parent_code": "310107000"},
+        {
+            "code": "310107005",
+            "name": "曹杨新村街道",
+            "level": "street",
+            "parent_code": "310107000",
+        },
+        {
+            "code": "310107014",
+            "name": "长风新村街道",
+            "level": "street",
+            "parent_code": "310107000",
+        },
     ]
 
 
 def test_it_lists_the_whole_tree_in_path_order(world, api_client):
     codes = [r["code"] for r in api_client.get("/api/v1/regions").json()]
 
-    assert codes == ["310000000", "310106000", "310106011", "310107000", "310107005",
-                     "310107014"]
+    assert codes == ["310000000", "310106000", "310106011", "310107000", "310107005", "310107014"]
 
 
 def test_it_shows_one_region(world, api_client):
     response = api_client.get("/api/v1/regions/310106000")
 
-    assert response.json() == {"code": "310106000", "name": "静安区", "level": "district",
-                               "parent_code": "310000000"}
+    assert response.json() == {
+        "code": "310106000",
+        "name": "静安区",
+        "level": "district",
+        "parent_code": "310000000",
+    }
 
 
 def test_it_says_which_region_code_is_unknown(world, api_client):
@@ -162,9 +173,10 @@ def test_it_pages_with_limit_and_offset(world, api_client):
     assert names(rest) == ["长风长者照护之家"]
 
 
-@pytest.mark.parametrize(("params", "word"), [({"limit": 101}, "每页条数"),
-                                              ({"limit": 0}, "每页条数"),
-                                              ({"offset": -1}, "起始位置")])
+@pytest.mark.parametrize(
+    ("params", "word"),
+    [({"limit": 101}, "每页条数"), ({"limit": 0}, "每页条数"), ({"offset": -1}, "起始位置")],
+)
 def test_it_refuses_a_page_out_of_bounds(world, api_client, params, word):
     response = api_client.get(SITES, params)
 
@@ -209,8 +221,9 @@ def test_it_points_to_monday_on_a_saturday(world, api_client):
 
 
 def test_it_counts_a_closure_day_as_not_open(world, api_client):
-    desk_exception_add(actor=None, site=world.site_a, date=dt.date(2026, 11, 23), kind="closed",
-                       reason="设备检修")
+    desk_exception_add(
+        actor=None, site=world.site_a, date=dt.date(2026, 11, 23), kind="closed", reason="设备检修"
+    )
     with time_machine.travel(MONDAY_10AM, tick=False):
         response = api_client.get(SITES, {"open_now": "true"})
         detail = api_client.get(f"{SITES}/{world.site_a.public_id}")
@@ -237,7 +250,10 @@ def test_it_shows_a_site_with_this_weeks_hours(world, api_client):
     assert body["closes_at"] == "2026-11-25T17:00:00+08:00"
     assert [d["date"] for d in body["week"]] == [f"2026-11-{d}" for d in range(23, 30)]
     assert body["week"][0] == {
-        "date": "2026-11-23", "weekday": 0, "weekday_label": "周一", "note": "",
+        "date": "2026-11-23",
+        "weekday": 0,
+        "weekday_label": "周一",
+        "note": "",
         "periods": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}],
     }
     assert body["week"][5]["weekday_label"] == "周六"
@@ -260,10 +276,15 @@ def test_it_lists_the_nearest_first_with_walking_distance(world, api_client):
     response = api_client.get(SITES, {"lat": lat, "lng": lng})
 
     items = response.json()["items"]
-    assert [i["name"] for i in items] == ["石门二路老年活动室", "曹杨新村为老服务中心",
-                                          "长风长者照护之家"]
-    expected = [walking_m(lat, lng, float(s.latitude), float(s.longitude))
-                for s in (world.site_c, world.site_a, world.site_b)]
+    assert [i["name"] for i in items] == [
+        "石门二路老年活动室",
+        "曹杨新村为老服务中心",
+        "长风长者照护之家",
+    ]
+    expected = [
+        walking_m(lat, lng, float(s.latitude), float(s.longitude))
+        for s in (world.site_c, world.site_a, world.site_b)
+    ]
     assert [i["walking_m"] for i in items] == expected
     assert items[0]["walking_m"] < 100
     assert items[1]["walking_m"] > 4000
@@ -319,13 +340,18 @@ QUERY_CASES = [
 @pytest.mark.parametrize("extra_sites", [0, 17])
 @pytest.mark.parametrize(("params", "most", "listed_of_3", "listed_of_20"), QUERY_CASES)
 def test_it_lists_sites_in_a_fixed_number_of_queries(
-    world, api_client, django_assert_max_num_queries, extra_sites, params, most, listed_of_3,
+    world,
+    api_client,
+    django_assert_max_num_queries,
+    extra_sites,
+    params,
+    most,
+    listed_of_3,
     listed_of_20,
 ):
     for i in range(extra_sites):
-        site_in(world.caoyang, world.org, f"曹杨第{i + 1}站", f"31.{241000 + i * 100}", "121.410000")
-    with time_machine.travel(MONDAY_10AM, tick=False):
-        with django_assert_max_num_queries(most):
-            response = api_client.get(SITES, params)
+        site_in(world.caoyang, world.org, f"曹杨第{i + 1}站", f"31.{241000 + i * 100}", "121.41")
+    with time_machine.travel(MONDAY_10AM, tick=False), django_assert_max_num_queries(most):
+        response = api_client.get(SITES, params)
 
     assert len(response.json()["items"]) == (listed_of_20 if extra_sites else listed_of_3)

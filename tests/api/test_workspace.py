@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import time_machine
 
@@ -15,8 +13,10 @@ SITES = "/api/v1/workspace/sites"
 
 
 def hours_of(site) -> list[tuple[int, str, str]]:
-    return [(p.weekday, f"{p.start:%H:%M}", f"{p.end:%H:%M}")
-            for p in site.desk_periods.order_by("weekday", "start")]
+    return [
+        (p.weekday, f"{p.start:%H:%M}", f"{p.end:%H:%M}")
+        for p in site.desk_periods.order_by("weekday", "start")
+    ]
 
 
 def hours_url(site) -> str:
@@ -76,8 +76,9 @@ def test_it_pages_the_list(world, client_with_token):
     assert [i["name"] for i in page["items"]] == ["曹杨新村为老服务中心"]
 
 
-def test_it_lists_in_a_fixed_number_of_queries(world, client_with_token,
-                                                django_assert_max_num_queries):
+def test_it_lists_in_a_fixed_number_of_queries(
+    world, client_with_token, django_assert_max_num_queries
+):
     client = client_with_token("city_admin")
     # token + last-used update + memberships + count + page
     with django_assert_max_num_queries(5):
@@ -166,10 +167,14 @@ def test_it_refuses_overlapping_periods_and_keeps_the_old_hours(world, client_wi
     ("periods", "message"),
     [
         ([{"weekday": 7, "start": "09:00", "end": "12:00"}], "“第 1 项的星期 weekday”不能大于 6"),
-        ([{"weekday": 1, "start": "9点", "end": "12:00"}],
-         "时间应写成“时:分”（24 小时制），例如 09:00、17:30；收到的是“9点”。"),
-        ([{"weekday": 1, "start": "09:00", "end": "24:00"}],
-         "时间应写成“时:分”（24 小时制），例如 09:00、17:30；收到的是“24:00”。"),
+        (
+            [{"weekday": 1, "start": "9点", "end": "12:00"}],
+            "时间应写成“时:分”（24 小时制），例如 09:00、17:30；收到的是“9点”。",
+        ),
+        (
+            [{"weekday": 1, "start": "09:00", "end": "24:00"}],
+            "时间应写成“时:分”（24 小时制），例如 09:00、17:30；收到的是“24:00”。",
+        ),
         ([{"weekday": 1, "start": "09:00"}], "缺少“第 1 项的结束时间 end”。"),
         ({"weekday": 1, "start": "09:00", "end": "12:00"}, "应是一个列表"),
     ],
@@ -204,24 +209,36 @@ def test_it_tells_the_caller_who_they_are_and_what_they_hold(world, client_with_
         "public_id": str(world.personas["street_admin"].public_id),
         "name": "street_admin",
         "mobile": "139****0104",
-        "roles": [{
-            "role": "street_admin",
-            "role_label": "街镇管理员",
-            "scope": {"kind": "region", "kind_label": "区划", "label": "曹杨新村街道",
-                      "id": "310107005"},
-        }],
+        "roles": [
+            {
+                "role": "street_admin",
+                "role_label": "街镇管理员",
+                "scope": {
+                    "kind": "region",
+                    "kind_label": "区划",
+                    "label": "曹杨新村街道",
+                    "id": "310107005",
+                },
+            }
+        ],
     }
 
 
 def test_it_names_the_site_of_a_site_role(world, client_with_token):
     roles = client_with_token("volunteer").get("/api/v1/workspace/me").json()["roles"]
 
-    assert roles == [{
-        "role": "volunteer",
-        "role_label": "志愿者/工作人员",
-        "scope": {"kind": "site", "kind_label": "站点", "label": "曹杨新村为老服务中心",
-                  "id": str(world.site_a.public_id)},
-    }]
+    assert roles == [
+        {
+            "role": "volunteer",
+            "role_label": "志愿者/工作人员",
+            "scope": {
+                "kind": "site",
+                "kind_label": "站点",
+                "label": "曹杨新村为老服务中心",
+                "id": str(world.site_a.public_id),
+            },
+        }
+    ]
 
 
 def test_it_shows_no_roles_for_an_outsider(world, client_with_token):

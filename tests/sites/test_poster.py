@@ -74,7 +74,7 @@ def test_it_prints_the_poster_on_exactly_one_a4_page(poster):
     assert pages(poster) == 1
     info = run("pdfinfo", str(poster))
     size = next(line for line in info.splitlines() if line.startswith("Page size:"))
-    assert "595.276 x 841.89 pts (A4)" in size or "(A4)" in size
+    assert "(A4)" in size
 
 
 @needs("pdftotext")

@@ -30,10 +30,6 @@ def not_found(message: str) -> HttpError:
     return HttpError(404, message)
 
 
-def forbidden(message: str) -> HttpError:
-    return HttpError(403, message)
-
-
 # Names shown for request fields in validation messages.
 FIELD_LABELS = {
     "lat": gettext_lazy("纬度 lat"),
@@ -50,9 +46,14 @@ FIELD_LABELS = {
 }
 
 
+# Parts of an error's location that mean nothing to the caller: where the value was read
+# from, and the names the endpoints give their query-schema and body parameters.
+HIDDEN_LOC = frozenset({"query", "path", "body", "filters", "periods"})
+
+
 def _field_words(loc: tuple[Any, ...]) -> str:
     """('body', 'periods', 2, 'start') → 第 3 项的开始时间 start."""
-    parts = [p for p in loc if p not in ("query", "path", "body", "filters", "periods")]
+    parts = [p for p in loc if p not in HIDDEN_LOC]
     names = [str(p) for p in parts if isinstance(p, str)]
     indexes = [p for p in parts if isinstance(p, int)]
     name = str(FIELD_LABELS.get(names[-1], names[-1])) if names else ""
@@ -103,8 +104,8 @@ def _message(error: dict[str, Any]) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return _("“%(field)s”应是 true 或 false") % field + got + "。"
     if kind in ("enum", "literal_error"):
-        choices = _choices(str(ctx.get("expected", "")))
-        return _("“%(field)s”应是以下之一：%(choices)s") % {**field, "choices": choices} + got + "。"
+        words = {**field, "choices": _choices(str(ctx.get("expected", "")))}
+        return _("“%(field)s”应是以下之一：%(choices)s") % words + got + "。"
     if kind in ("uuid_parsing", "uuid_type"):
         return _("“%(field)s”应是 UUID 格式的编号") % field + got + "。"
     if kind == "json_invalid":
@@ -158,9 +159,16 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = respond(request, 401, {"detail": _(
-            "需要有效的 API 令牌：请在请求头中加上 Authorization: Bearer <令牌>。"
-            "令牌已撤销或账号已停用时也会看到这条提示。")})
+        response = respond(
+            request,
+            401,
+            {
+                "detail": _(
+                    "需要有效的 API 令牌：请在请求头中加上 Authorization: Bearer <令牌>。"
+                    "令牌已撤销或账号已停用时也会看到这条提示。"
+                )
+            },
+        )
         response["WWW-Authenticate"] = "Bearer"
         return response
 

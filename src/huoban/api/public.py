@@ -49,16 +49,18 @@ class RegionFilters(Schema):
     parent: str | None = Field(None, description="只列这个区划代码的直接下级")
 
 
-def _region_or_404(code: str, level: str | None = None) -> Region:
+def _region_or_404(code: str) -> Region:
     region = regions_public().select_related("parent").filter(code=code).first()
-    if region is None or (level and region.level != level):
-        raise not_found(_("没有区划代码为“%(code)s”的%(level)s。") % {
-            "code": code, "level": RegionLevel(level).label if level else _("区划")})
+    if region is None:
+        raise not_found(_("没有区划代码为“%(code)s”的区划。") % {"code": code})
     return region
 
 
-@router.get("/regions", response={200: list[RegionOut], 404: ErrorOut, 422: ValidationErrorOut},
-            summary="行政区划列表")
+@router.get(
+    "/regions",
+    response={200: list[RegionOut], 404: ErrorOut, 422: ValidationErrorOut},
+    summary="行政区划列表",
+)
 def region_list(request: HttpRequest, filters: Query[RegionFilters]) -> list[dict[str, Any]]:
     """The division tree, in path order (each region after its parent)."""
     qs = regions_public().select_related("parent")
@@ -76,36 +78,43 @@ def region_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 def _regions_by_code(district: str | None, street: str | None) -> list[Region]:
     """Both filter regions in one query; an unknown or wrong-level code is 404."""
-    wanted = {code: level for code, level in ((district, RegionLevel.DISTRICT),
-                                              (street, RegionLevel.STREET)) if code}
+    wanted = {
+        code: level
+        for code, level in ((district, RegionLevel.DISTRICT), (street, RegionLevel.STREET))
+        if code
+    }
     if not wanted:
         return []
     found = {r.code: r for r in regions_public().filter(code__in=wanted)}
     for code, level in wanted.items():
         if code not in found or found[code].level != level:
-            raise not_found(_("没有区划代码为“%(code)s”的%(level)s。") % {
-                "code": code, "level": level.label})
+            raise not_found(
+                _("没有区划代码为“%(code)s”的%(level)s。") % {"code": code, "level": level.label}
+            )
     return list(found.values())
 
 
-def _page(qs: QuerySet[Site], filters: SiteFilters, count: int,
-          today: dt.date) -> list[Site]:
+def _page(qs: QuerySet[Site], filters: SiteFilters, count: int, today: dt.date) -> list[Site]:
     """One page of sites with everything an item shows loaded in a fixed number of queries."""
     loaded = with_hours(qs.select_related("region").prefetch_related("services"), today)
     end = filters.offset + filters.limit
     origin = filters.origin
     if origin is None:
-        return list(loaded[filters.offset:end])
-    nearest = nearest_site_ids(qs, origin[0], origin[1], min(end, count),
-                               max_radius_m=WHOLE_EARTH_M)[filters.offset:]
+        return list(loaded[filters.offset : end])
+    nearest = nearest_site_ids(
+        qs, origin[0], origin[1], min(end, count), max_radius_m=WHOLE_EARTH_M
+    )[filters.offset :]
     if not nearest:
         return []
     by_id = loaded.in_bulk([pk for pk, _m in nearest])
     return [by_id[pk] for pk, _m in nearest]
 
 
-@router.get("/sites", response={200: SiteListOut, 404: ErrorOut, 422: ValidationErrorOut},
-            summary="站点列表")
+@router.get(
+    "/sites",
+    response={200: SiteListOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="站点列表",
+)
 def site_list(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, Any]:
     """Sites in service, filtered; with ``lat`` and ``lng``, nearest first with ``walking_m``."""
     now = timezone.now()
@@ -124,9 +133,11 @@ def site_list(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, An
     return {"count": count, "items": [site_out(row) for row in rows]}
 
 
-@router.get("/sites/{public_id}",
-            response={200: SiteDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
-            summary="一个站点，含本周开放时间")
+@router.get(
+    "/sites/{public_id}",
+    response={200: SiteDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="一个站点，含本周开放时间",
+)
 def site_detail(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
     now = timezone.now()
     today = timezone.localdate(now)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Self
 from uuid import UUID
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, model_validator
 from pydantic_core import PydanticCustomError
@@ -29,8 +30,12 @@ class ValidationErrorOut(Schema):
     errors: list[str] = Field(default_factory=list, description="逐条列出的问题")
 
 
-AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                                        422: ValidationErrorOut}
+AUTH_ERRORS: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+}
 
 # --- Pagination -------------------------------------------------------------------------------
 
@@ -57,8 +62,12 @@ class RegionRef(Schema):
 
 def region_out(region: Region) -> dict[str, Any]:
     """``region`` with its parent selected (or None)."""
-    return {"code": region.code, "name": region.name, "level": region.level,
-            "parent_code": region.parent.code if region.parent_id else None}
+    return {
+        "code": region.code,
+        "name": region.name,
+        "level": region.level,
+        "parent_code": region.parent.code if region.parent else None,
+    }
 
 
 # --- Sites (public) ---------------------------------------------------------------------------
@@ -78,7 +87,7 @@ class SiteFilters(PageIn):
     def _both_or_neither(self) -> Self:
         if (self.lat is None) != (self.lng is None):
             raise PydanticCustomError(
-                "huoban_near", "按距离排序需要同时提供纬度 lat 和经度 lng，现在只给了一个。"
+                "huoban_near", _("按距离排序需要同时提供纬度 lat 和经度 lng，现在只给了一个。")
             )
         return self
 
@@ -166,8 +175,13 @@ def site_out(row: SiteRow) -> dict[str, Any]:
 
 def week_out(week: list[tuple[dt.date, list[Period], str]]) -> list[dict[str, Any]]:
     return [
-        {"date": day, "weekday": day.weekday(), "weekday_label": weekday_name(day.weekday()),
-         "periods": [period_out(p) for p in periods], "note": note}
+        {
+            "date": day,
+            "weekday": day.weekday(),
+            "weekday_label": weekday_name(day.weekday()),
+            "periods": [period_out(p) for p in periods],
+            "note": note,
+        }
         for day, periods, note in week
     ]
 
@@ -225,7 +239,7 @@ class WorkspaceSiteDetailOut(WorkspaceSiteOut):
 
 
 def _time_of(value: str) -> str:
-    """"HH:MM" with a real hour and minute; the message is what the caller sees."""
+    """ "HH:MM" with a real hour and minute; the message is what the caller sees."""
     try:
         hour, minute = value.split(":")
         ok = len(hour) == 2 and len(minute) == 2 and 0 <= int(hour) <= 23 and 0 <= int(minute) <= 59
@@ -233,7 +247,8 @@ def _time_of(value: str) -> str:
         ok = False
     if not ok:
         raise PydanticCustomError(
-            "huoban_time", "时间应写成“时:分”（24 小时制），例如 09:00、17:30；收到的是“{value}”。",
+            "huoban_time",
+            _("时间应写成“时:分”（24 小时制），例如 09:00、17:30；收到的是“{value}”。"),
             {"value": value},
         )
     return value
@@ -267,8 +282,7 @@ def workspace_site_out(site: Site) -> dict[str, Any]:
         "latitude": float(site.latitude),
         "longitude": float(site.longitude),
         "region": {"code": site.region.code, "name": site.region.name},
-        "organisation": {"public_id": site.organisation.public_id,
-                         "name": site.organisation.name},
+        "organisation": {"public_id": site.organisation.public_id, "name": site.organisation.name},
         "updated_at": site.updated_at,
     }
 
@@ -314,11 +328,11 @@ class MeOut(Schema):
 
 
 def _scope_id(m: Membership) -> str | None:
-    if m.site_id:
+    if m.site:
         return str(m.site.public_id)
-    if m.region_id:
+    if m.region:
         return m.region.code
-    if m.organisation_id:
+    if m.organisation:
         return str(m.organisation.public_id)
     return None
 
@@ -327,11 +341,21 @@ def me_out(user: User, memberships: list[Membership]) -> dict[str, Any]:
     roles = []
     for m in memberships:
         kind = ROLE_SCOPE[Role(m.role)]
-        roles.append({
-            "role": m.role,
-            "role_label": str(m.get_role_display()),
-            "scope": {"kind": kind.value, "kind_label": str(kind.label), "label": m.scope_label,
-                      "id": _scope_id(m)},
-        })
-    return {"public_id": user.public_id, "name": user.name, "mobile": user.masked_mobile,
-            "roles": roles}
+        roles.append(
+            {
+                "role": m.role,
+                "role_label": str(m.get_role_display()),
+                "scope": {
+                    "kind": kind.value,
+                    "kind_label": str(kind.label),
+                    "label": m.scope_label,
+                    "id": _scope_id(m),
+                },
+            }
+        )
+    return {
+        "public_id": user.public_id,
+        "name": user.name,
+        "mobile": user.masked_mobile,
+        "roles": roles,
+    }

@@ -19,7 +19,8 @@ api = errors.HuobanNinjaAPI(
     description=(
         "数字伙伴（Huoban）REST API 第 1 版。公开接口无需令牌；工作台接口需要在请求头中加上 "
         "`Authorization: Bearer <令牌>`，按令牌所属账号的角色和管理范围返回数据："
-        "没有相应角色为 403，对象不在管理范围内为 404。所有错误都返回 `{\"detail\": \"中文说明\"}`，"
+        "没有相应角色为 403，对象不在管理范围内为 404。"
+        '所有错误都返回 `{"detail": "中文说明"}`，'
         "422 另附逐条的 `errors`。"
     ),
     urls_namespace="api",

@@ -1,12 +1,11 @@
 """Staff endpoints: a token acts with its user's roles and scopes.
 
-As in the workspace pages: no suitable role anywhere is 403; a site outside the scopes of
-those roles is 404 (its existence is not disclosed).
+As in the workspace pages: no suitable role anywhere is 403 (checked by the auth, first);
+a site outside the scopes of those roles is 404 (its existence is not disclosed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -15,19 +14,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router
 
 from huoban.accounts import roles
-from huoban.accounts.models import User
-from huoban.accounts.selectors import has_any_role, memberships_of
+from huoban.accounts.selectors import memberships_of
 from huoban.api.auth import ApiTokenAuth, request_user
-from huoban.api.errors import ApiValidationError, forbidden, not_found
+from huoban.api.errors import ApiValidationError, not_found
 from huoban.api.schemas import (
     AUTH_ERRORS,
     ErrorOut,
     MeOut,
     PeriodIn,
-    ValidationErrorOut,
     WeeklyPeriodOut,
     WorkspaceSiteDetailOut,
     WorkspaceSiteFilters,
@@ -42,11 +40,8 @@ from huoban.sites.selectors import filter_sites, site_rows, sites_for, with_hour
 from huoban.sites.services import desk_hours_set
 
 router = Router(tags=["工作台"], auth=ApiTokenAuth())
-
-
-def _require(user: User, allowed: Iterable[str], message: str) -> None:
-    if not has_any_role(user, allowed):
-        raise forbidden(message)
+site_viewers = ApiTokenAuth(roles.SITE_VIEW, gettext_lazy("您的账号没有查看站点的权限。"))
+site_editors = ApiTokenAuth(roles.SITE_EDIT, gettext_lazy("您的账号没有修改站点的权限。"))
 
 
 def _scoped_site(qs: QuerySet[Site], public_id: UUID) -> Site:
@@ -56,27 +51,30 @@ def _scoped_site(qs: QuerySet[Site], public_id: UUID) -> Site:
     return site
 
 
-def _no_view() -> str:
-    return _("您的账号没有查看站点的权限。")
-
-
-@router.get("/sites", response={200: WorkspaceSiteListOut, **AUTH_ERRORS},
-            summary="我管理范围内的站点")
+@router.get(
+    "/sites",
+    response={200: WorkspaceSiteListOut, **AUTH_ERRORS},
+    auth=site_viewers,
+    summary="我管理范围内的站点",
+)
 def site_list(request: HttpRequest, filters: Query[WorkspaceSiteFilters]) -> dict[str, Any]:
     """Every site in the caller's scopes, whatever its status."""
     user = request_user(request)
-    _require(user, roles.SITE_VIEW, _no_view())
     qs = filter_sites(sites_for(user, roles.SITE_VIEW), status=filters.status, text=filters.q)
     page = qs.select_related("region", "organisation")[
-        filters.offset:filters.offset + filters.limit]
+        filters.offset : filters.offset + filters.limit
+    ]
     return {"count": qs.count(), "items": [workspace_site_out(s) for s in page]}
 
 
-@router.get("/sites/{public_id}", response={200: WorkspaceSiteDetailOut, **AUTH_ERRORS},
-            summary="一个站点（工作台）")
+@router.get(
+    "/sites/{public_id}",
+    response={200: WorkspaceSiteDetailOut, **AUTH_ERRORS},
+    auth=site_viewers,
+    summary="一个站点（工作台）",
+)
 def site_detail(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
     user = request_user(request)
-    _require(user, roles.SITE_VIEW, _no_view())
     now = timezone.now()
     qs = with_hours(sites_for(user, roles.SITE_VIEW), timezone.localdate(now))
     site = _scoped_site(
@@ -86,18 +84,21 @@ def site_detail(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
     return workspace_site_detail_out(row)
 
 
-@router.put("/sites/{public_id}/hours",
-            response={200: list[WeeklyPeriodOut], 400: ErrorOut, **AUTH_ERRORS},
-            summary="设置每周咨询时段")
-def site_hours_set(request: HttpRequest, public_id: UUID,
-                   periods: list[PeriodIn]) -> list[dict[str, Any]]:
+@router.put(
+    "/sites/{public_id}/hours",
+    response={200: list[WeeklyPeriodOut], 400: ErrorOut, **AUTH_ERRORS},
+    auth=site_editors,
+    summary="设置每周咨询时段",
+)
+def site_hours_set(
+    request: HttpRequest, public_id: UUID, periods: list[PeriodIn]
+) -> list[dict[str, Any]]:
     """Replace the site's weekly desk periods with the ones sent (an empty list clears them).
 
     Periods must end after they start and must not overlap on one day; otherwise nothing is
     saved and the reasons are listed.
     """
     user = request_user(request)
-    _require(user, roles.SITE_EDIT, _("您的账号没有修改站点的权限。"))
     site = _scoped_site(sites_for(user, roles.SITE_EDIT), public_id)
     try:
         created = desk_hours_set(actor=user, site=site, periods=[p.as_tuple() for p in periods])
@@ -108,8 +109,7 @@ def site_hours_set(request: HttpRequest, public_id: UUID,
     return weekly_out(created)
 
 
-@router.get("/me", response={200: MeOut, 401: ErrorOut},
-            summary="令牌所属的账号和角色")
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="令牌所属的账号和角色")
 def me(request: HttpRequest) -> dict[str, Any]:
     user = request_user(request)
     return me_out(user, memberships_of(user))

@@ -31,7 +31,7 @@ def time_words(t: dt.time) -> str:
         h12 = hour % 12 or 12
         return f"{h12}:{minute:02d} {suffix}"
     if hour < 6:
-        word, h12 = "凌晨", hour or 12
+        word, h12 = "凌晨", hour
     elif hour < 12:
         word, h12 = "上午", hour
     elif hour < 13:
@@ -58,9 +58,9 @@ def day_words(d: dt.date, today: dt.date) -> str:
     """今天 / 明天 / 周二 (within the week) / 11月30日 周一 (further)."""
     delta = (d - today).days
     if delta == 0:
-        return pgettext("day", "今天")
+        return "Today" if _english() else pgettext("day", "今天")
     if delta == 1:
-        return pgettext("day", "明天")
+        return "Tomorrow" if _english() else pgettext("day", "明天")
     if 1 < delta < 7:
         return weekday_name(d.weekday())
     return date_words(d)

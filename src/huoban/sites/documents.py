@@ -78,7 +78,9 @@ def _name_size(name: str) -> str:
         return "l"
     if length <= 16:
         return "m"
-    return "s"
+    if length <= 36:
+        return "s"
+    return "xs"
 
 
 def site_poster_context(site: Site, *, now: dt.datetime | None = None) -> dict:
@@ -104,6 +106,9 @@ def site_poster_context(site: Site, *, now: dt.datetime | None = None) -> dict:
 
 
 def site_poster_pdf(site: Site, *, now: dt.datetime | None = None) -> bytes:
-    """The printable A4 portrait entrance poster of ``site`` (always Chinese, one page)."""
+    """The printable A4 portrait entrance poster of ``site`` (always Chinese, one page).
+
+    ``now`` dates the "printed on" line; the hours shown are those of a normal week.
+    """
     with translation.override("zh-hans"):
         return render_pdf(POSTER_TEMPLATE, site_poster_context(site, now=now))

@@ -204,6 +204,9 @@ def _period_errors(periods: list[tuple[int, dt.time, dt.time]]) -> list[str]:
     errors = []
     by_day: dict[int, list[Period]] = defaultdict(list)
     for weekday, start, end in periods:
+        if weekday not in range(7):
+            errors.append(_("星期应为周一到周日，收到的是 %(weekday)s。") % {"weekday": weekday})
+            continue
         if end <= start:
             errors.append(
                 _("%(day)s %(range)s：结束时间必须晚于开始时间。")

@@ -6,7 +6,12 @@
   if (!el || !data || !window.L) return;
   var config = JSON.parse(data.textContent);
   el.hidden = false;
-  var map = L.map(el, { scrollWheelZoom: false });
+  var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
+  // Zoom buttons named in the page's language (Leaflet's own names are English).
+  L.control.zoom({
+    zoomInTitle: el.dataset.zoomIn || "Zoom in",
+    zoomOutTitle: el.dataset.zoomOut || "Zoom out"
+  }).addTo(map);
   if (config.tiles) {
     L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution }).addTo(map);
   }

@@ -46,7 +46,8 @@ def datetime_words(value: dt.datetime | None) -> str:
         return ""
     local = timezone.localtime(value)
     return _("%(year)s年%(date)s %(time)s") % {
-        "year": local.year, "date": when.date_words(local.date()),
+        "year": local.year,
+        "date": when.date_words(local.date()),
         "time": when.time_words(local.time()),
     }
 

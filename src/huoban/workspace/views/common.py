@@ -38,29 +38,54 @@ class NavItem:
 
 NAV = (
     NavItem("home", gettext_lazy("首页"), roles.STAFF, ("home",)),
-    NavItem("site_list", gettext_lazy("站点"), roles.SITE_VIEW,
-            ("site_list", "site_detail", "site_create", "site_edit", "site_hours",
-             "site_exceptions", "site_exception_delete")),
-    NavItem("organisation_list", gettext_lazy("运营单位"), roles.ORGANISATIONS,
-            ("organisation_list", "organisation_create", "organisation_edit")),
-    NavItem("people", gettext_lazy("人员"), roles.PEOPLE,
-            ("people", "invite", "membership_revoke")),
+    NavItem(
+        "site_list",
+        gettext_lazy("站点"),
+        roles.SITE_VIEW,
+        (
+            "site_list",
+            "site_detail",
+            "site_create",
+            "site_edit",
+            "site_hours",
+            "site_exceptions",
+            "site_exception_delete",
+        ),
+    ),
+    NavItem(
+        "organisation_list",
+        gettext_lazy("运营单位"),
+        roles.ORGANISATIONS,
+        ("organisation_list", "organisation_create", "organisation_edit"),
+    ),
+    NavItem(
+        "people", gettext_lazy("人员"), roles.PEOPLE, ("people", "invite", "membership_revoke")
+    ),
 )
 
 
 def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     current = getattr(request.resolver_match, "url_name", None)
     return [
-        {"href": reverse(f"workspace:{item.url_name}"), "label": item.label,
-         "current": current in item.section}
+        {
+            "href": reverse(f"workspace:{item.url_name}"),
+            "label": item.label,
+            "current": current in item.section,
+        }
         for item in NAV
         if has_any_role(request.user, item.roles)
     ]
 
 
-def render_page(request: HttpRequest, template: str, context: dict[str, Any] | None = None, *,
-                forms_with_errors: Iterable[Any] = (),
-                extra_errors: Iterable[dict[str, str]] = (), status: int = 200) -> HttpResponse:
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    forms_with_errors: Iterable[Any] = (),
+    extra_errors: Iterable[dict[str, str]] = (),
+    status: int = 200,
+) -> HttpResponse:
     """Render a workspace page with its navigation and the GOV.UK-style error summary.
 
     ``extra_errors`` are summary items (``{"href", "text"}``) that belong to no form field.
@@ -75,8 +100,9 @@ def render_page(request: HttpRequest, template: str, context: dict[str, Any] | N
 # --- Errors ------------------------------------------------------------------------------------
 
 
-def apply_errors(form: forms.Form, exc: ValidationError,
-                 aliases: dict[str, str] | None = None) -> None:
+def apply_errors(
+    form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
     """Put a service's ValidationError onto ``form``: each key at its field, the rest on top.
 
     ``aliases`` sends a key to another field when the form has no field of that name
@@ -110,8 +136,11 @@ def _form_errors(form: forms.Form, label: str = "") -> list[dict[str, str]]:
         else:
             href = f"#{field_anchor(form[name])}"
         for message in errors:
-            text = _("%(label)s：%(message)s") % {"label": label, "message": message} \
-                if label else message
+            text = (
+                _("%(label)s：%(message)s") % {"label": label, "message": message}
+                if label
+                else message
+            )
             items.append({"href": href, "text": text})
     return items
 

@@ -19,7 +19,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "organisations": has_any_role(user, roles.ORGANISATIONS),
         "people": has_any_role(user, roles.PEOPLE),
     }
-    return render_page(request, "workspace/home.html", {
-        "memberships": memberships_of(user),
-        "can": can,
-    })
+    return render_page(
+        request,
+        "workspace/home.html",
+        {
+            "memberships": memberships_of(user),
+            "can": can,
+        },
+    )

@@ -33,9 +33,15 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     if text:
         qs = qs.filter(Q(name__icontains=text) | Q(uscc__icontains=text))
     qs = qs.annotate(site_count=Count("sites")).order_by("name", "id")
-    return render_page(request, "workspace/organisation_list.html", {
-        "form": form, "page": paginate(request, qs), "text": text,
-    })
+    return render_page(
+        request,
+        "workspace/organisation_list.html",
+        {
+            "form": form,
+            "page": paginate(request, qs),
+            "text": text,
+        },
+    )
 
 
 @require_roles(roles.ORGANISATIONS)
@@ -49,26 +55,40 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("运营单位“%(name)s”已登记。") % {"name": org.name})
             return redirect("workspace:organisation_list")
-    return render_page(request, "workspace/organisation_form.html",
-                       {"form": form, "organisation": None}, forms_with_errors=[form])
+    return render_page(
+        request,
+        "workspace/organisation_form.html",
+        {"form": form, "organisation": None},
+        forms_with_errors=[form],
+    )
 
 
 @require_roles(roles.ORGANISATIONS)
 def organisation_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    org = get_object_or_404(organisations_in_register(request.user, roles.ORGANISATIONS),
-                            public_id=public_id)
-    form = OrganisationForm(request.POST or None,
-                            initial={f: getattr(org, f) for f in ORGANISATION_FIELDS})
+    org = get_object_or_404(
+        organisations_in_register(request.user, roles.ORGANISATIONS), public_id=public_id
+    )
+    form = OrganisationForm(
+        request.POST or None, initial={f: getattr(org, f) for f in ORGANISATION_FIELDS}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            site_services.organisation_update(actor=request.user, organisation=org,
-                                              **form.cleaned_data)
+            site_services.organisation_update(
+                actor=request.user, organisation=org, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
             org.refresh_from_db()  # the service may have changed the object before failing
         else:
             messages.success(request, _("运营单位“%(name)s”已保存。") % {"name": org.name})
             return redirect("workspace:organisation_list")
-    return render_page(request, "workspace/organisation_form.html", {
-        "form": form, "organisation": org, "sites": org.sites.select_related("region")[:50],
-    }, forms_with_errors=[form])
+    return render_page(
+        request,
+        "workspace/organisation_form.html",
+        {
+            "form": form,
+            "organisation": org,
+            "sites": org.sites.select_related("region")[:50],
+        },
+        forms_with_errors=[form],
+    )

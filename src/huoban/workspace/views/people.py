@@ -35,9 +35,15 @@ def people(request: HttpRequest) -> HttpResponse:
     if role:
         qs = qs.filter(role=role)
     qs = qs.order_by("user__name", "user_id", "role", "id")
-    return render_page(request, "workspace/people.html", {
-        "form": form, "page": paginate(request, qs), "filtered": bool(role),
-    })
+    return render_page(
+        request,
+        "workspace/people.html",
+        {
+            "form": form,
+            "page": paginate(request, qs),
+            "filtered": bool(role),
+        },
+    )
 
 
 def _invite_form(request: HttpRequest) -> InviteForm:
@@ -60,26 +66,36 @@ def invite(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             invitation, token, membership = account_services.invitation_create(
-                actor=request.user, mobile=data["mobile"], name=data["name"], role=data["role"],
-                region=data["region"], site=data["site"], organisation=data["organisation"],
+                actor=request.user,
+                mobile=data["mobile"],
+                name=data["name"],
+                role=data["role"],
+                region=data["region"],
+                site=data["site"],
+                organisation=data["organisation"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             if invitation is None:
-                messages.success(request, _("已授予：%(name)s 已有账号，现在就能以“%(role)s”身份登录使用。")
-                                 % {"name": membership.user.name,
-                                    "role": membership.get_role_display()})
+                messages.success(
+                    request,
+                    _("已授予：%(name)s 已有账号，现在就能以“%(role)s”身份登录使用。")
+                    % {"name": membership.user.name, "role": membership.get_role_display()},
+                )
                 return redirect("workspace:people")
             path = portal_path("accounts:invitation", f"/accounts/invite/{token}/", token=token)
             # Shown once, never stored in plain: the page is the only place the link exists.
-            return render_page(request, "workspace/invite_done.html", {
-                "invitation": invitation,
-                "link": f"{settings.HUOBAN_BASE_URL}{path}",
-                "days": account_services.INVITATION_DAYS,
-            })
-    return render_page(request, "workspace/invite.html", {"form": form},
-                       forms_with_errors=[form])
+            return render_page(
+                request,
+                "workspace/invite_done.html",
+                {
+                    "invitation": invitation,
+                    "link": f"{settings.HUOBAN_BASE_URL}{path}",
+                    "days": account_services.INVITATION_DAYS,
+                },
+            )
+    return render_page(request, "workspace/invite.html", {"form": form}, forms_with_errors=[form])
 
 
 @require_roles(roles.PEOPLE)
@@ -88,8 +104,14 @@ def membership_revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(members_for(request.user, roles.PEOPLE), pk=membership_id)
     if request.method == "POST":
         account_services.membership_revoke(actor=request.user, membership=membership)
-        messages.success(request, _("已撤销 %(name)s 的“%(role)s”角色（%(scope)s）。") % {
-            "name": membership.user.name, "role": membership.get_role_display(),
-            "scope": membership.scope_label})
+        messages.success(
+            request,
+            _("已撤销 %(name)s 的“%(role)s”角色（%(scope)s）。")
+            % {
+                "name": membership.user.name,
+                "role": membership.get_role_display(),
+                "scope": membership.scope_label,
+            },
+        )
         return redirect("workspace:people")
     return render_page(request, "workspace/membership_revoke.html", {"membership": membership})

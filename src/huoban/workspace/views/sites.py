@@ -88,13 +88,17 @@ def site_list(request: HttpRequest) -> HttpResponse:
     )
     page = paginate(request, qs.select_related("region").order_by(*_ordering(sort)))
     filtered = any(data.get(k) for k in ("q", "street", "status", "level", "venue_type"))
-    return render_page(request, "workspace/site_list.html", {
-        "form": form,
-        "page": page,
-        "columns": sort_columns(SITE_COLUMNS, sort),
-        "filtered": filtered,
-        "can_create": has_any_role(user, roles.SITE_CREATE),
-    })
+    return render_page(
+        request,
+        "workspace/site_list.html",
+        {
+            "form": form,
+            "page": page,
+            "columns": sort_columns(SITE_COLUMNS, sort),
+            "filtered": filtered,
+            "can_create": has_any_role(user, roles.SITE_CREATE),
+        },
+    )
 
 
 @require_roles(roles.SITE_VIEW)
@@ -110,19 +114,23 @@ def site_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     services = list(site.services.all())
     kwargs = {"public_id": site.public_id}
     base = f"/sites/{site.public_id}/"
-    return render_page(request, "workspace/site_detail.html", {
-        "site": site,
-        "week": hours.week(today),
-        "today": today,
-        "state": hours.state_at(timezone.now()),
-        "upcoming": [e for e in site.desk_exceptions.all() if e.date >= today],
-        "offered": [s for s in services if s.kind == ServiceKind.SERVICE],
-        "scenarios": [s for s in services if s.kind == ServiceKind.SCENARIO],
-        "can_edit": site_allows(user, roles.SITE_EDIT, site),
-        "public_href": portal_path("portal:site", base, **kwargs),
-        "qr_href": portal_path("portal:site_qr", f"{base}qr.svg", **kwargs),
-        "poster_href": portal_path("portal:site_poster", f"{base}poster.pdf", **kwargs),
-    })
+    return render_page(
+        request,
+        "workspace/site_detail.html",
+        {
+            "site": site,
+            "week": hours.week(today),
+            "today": today,
+            "state": hours.state_at(timezone.now()),
+            "upcoming": [e for e in site.desk_exceptions.all() if e.date >= today],
+            "offered": [s for s in services if s.kind == ServiceKind.SERVICE],
+            "scenarios": [s for s in services if s.kind == ServiceKind.SCENARIO],
+            "can_edit": site_allows(user, roles.SITE_EDIT, site),
+            "public_href": portal_path("portal:site", base, **kwargs),
+            "qr_href": portal_path("portal:site_qr", f"{base}qr.svg", **kwargs),
+            "poster_href": portal_path("portal:site_poster", f"{base}poster.pdf", **kwargs),
+        },
+    )
 
 
 def _site_form_context(form: SiteForm, **extra) -> dict:
@@ -137,20 +145,29 @@ def site_create(request: HttpRequest) -> HttpResponse:
         organisations=Organisation.objects.all(),
         regions=streets_in_region_scopes(user, roles.SITE_CREATE),
         can_certify=has_any_role(user, CERTIFY),
-        initial={"has_desk": True, "classroom_capacity": 0, "status": SiteStatus.ACTIVE,
-                 "level_claimed": SiteLevel.ONE},
+        initial={
+            "has_desk": True,
+            "classroom_capacity": 0,
+            "status": SiteStatus.ACTIVE,
+            "level_claimed": SiteLevel.ONE,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            site = site_services.site_create(actor=user, services=form.chosen_services(),
-                                             **form.site_fields())
+            site = site_services.site_create(
+                actor=user, services=form.chosen_services(), **form.site_fields()
+            )
         except ValidationError as exc:
             apply_errors(form, exc, aliases={"level_certified": "level_claimed"})
         else:
             messages.success(request, _("站点“%(name)s”已登记。") % {"name": site.name})
             return redirect("workspace:site_detail", public_id=site.public_id)
-    return render_page(request, "workspace/site_form.html",
-                       _site_form_context(form, site=None), forms_with_errors=[form])
+    return render_page(
+        request,
+        "workspace/site_form.html",
+        _site_form_context(form, site=None),
+        forms_with_errors=[form],
+    )
 
 
 @require_roles(roles.SITE_EDIT)
@@ -172,16 +189,21 @@ def site_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            site_services.site_update(actor=user, site=site, services=form.chosen_services(),
-                                      **form.site_fields())
+            site_services.site_update(
+                actor=user, site=site, services=form.chosen_services(), **form.site_fields()
+            )
         except ValidationError as exc:
             apply_errors(form, exc, aliases={"level_certified": "level_claimed"})
             site.refresh_from_db()  # the service may have changed the object before failing
         else:
             messages.success(request, _("站点“%(name)s”已保存。") % {"name": site.name})
             return redirect("workspace:site_detail", public_id=site.public_id)
-    return render_page(request, "workspace/site_form.html",
-                       _site_form_context(form, site=site), forms_with_errors=[form])
+    return render_page(
+        request,
+        "workspace/site_form.html",
+        _site_form_context(form, site=site),
+        forms_with_errors=[form],
+    )
 
 
 def _place_hours_errors(formset, messages_: list[str]) -> list[str]:
@@ -193,14 +215,18 @@ def _place_hours_errors(formset, messages_: list[str]) -> list[str]:
     rows = []
     for form in formset.forms:
         data = getattr(form, "cleaned_data", None) or {}
-        if data.get("DELETE") or not all(data.get(k) is not None for k in ("weekday", "start",
-                                                                                "end")):
+        if data.get("DELETE") or not all(
+            data.get(k) is not None for k in ("weekday", "start", "end")
+        ):
             continue
         rows.append((form, data["weekday"], data["start"], data["end"]))
     unplaced = []
     for message in messages_:
-        hits = [r for r in rows if weekday_name(r[1]) in message
-                and time_range_words(r[2], r[3]) in message]
+        hits = [
+            r
+            for r in rows
+            if weekday_name(r[1]) in message and time_range_words(r[2], r[3]) in message
+        ]
         if not hits:
             unplaced.append(message)
             continue
@@ -213,9 +239,14 @@ def _place_hours_errors(formset, messages_: list[str]) -> list[str]:
 def site_hours(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = request.user
     site = get_object_or_404(sites_for(user, roles.SITE_EDIT), public_id=public_id)
-    initial = [{"weekday": p.weekday, "start": p.start, "end": p.end}
-               for p in site.desk_periods.order_by("weekday", "start")]
-    formset = PeriodFormSet(request.POST or None, initial=initial, prefix="hours")
+    initial = [
+        {"weekday": p.weekday, "start": p.start, "end": p.end}
+        for p in site.desk_periods.order_by("weekday", "start")
+    ]
+    if request.method == "POST":
+        formset = PeriodFormSet(request.POST, prefix="hours")
+    else:
+        formset = PeriodFormSet(initial=initial, prefix="hours")
     general_errors: list[str] = []
     if request.method == "POST" and formset.is_valid():
         periods = [
@@ -231,10 +262,17 @@ def site_hours(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             messages.success(request, _("咨询时段已保存。"))
             return redirect("workspace:site_detail", public_id=site.public_id)
     first_row = f"#{formset.forms[0]['weekday'].auto_id}" if formset.forms else "#main"
-    return render_page(request, "workspace/site_hours.html", {
-        "site": site, "formset": formset, "general_errors": general_errors,
-    }, forms_with_errors=[formset],
-        extra_errors=[{"href": first_row, "text": m} for m in general_errors])
+    return render_page(
+        request,
+        "workspace/site_hours.html",
+        {
+            "site": site,
+            "formset": formset,
+            "general_errors": general_errors,
+        },
+        forms_with_errors=[formset],
+        extra_errors=[{"href": first_row, "text": m} for m in general_errors],
+    )
 
 
 @require_roles(roles.SITE_EDIT)
@@ -250,17 +288,24 @@ def site_exceptions(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("例外安排已添加。"))
             return redirect("workspace:site_exceptions", public_id=site.public_id)
-    upcoming = site.desk_exceptions.filter(date__gte=timezone.localdate()).order_by("date",
-                                                                                    "start")
-    return render_page(request, "workspace/site_exceptions.html", {
-        "site": site, "form": form, "upcoming": upcoming,
-    }, forms_with_errors=[form])
+    upcoming = site.desk_exceptions.filter(date__gte=timezone.localdate()).order_by("date", "start")
+    return render_page(
+        request,
+        "workspace/site_exceptions.html",
+        {
+            "site": site,
+            "form": form,
+            "upcoming": upcoming,
+        },
+        forms_with_errors=[form],
+    )
 
 
 @require_roles(roles.SITE_EDIT)
 @require_http_methods(["GET", "POST"])
-def site_exception_delete(request: HttpRequest, public_id: uuid.UUID,
-                          exception_id: int) -> HttpResponse:
+def site_exception_delete(
+    request: HttpRequest, public_id: uuid.UUID, exception_id: int
+) -> HttpResponse:
     user = request.user
     site = get_object_or_404(sites_for(user, roles.SITE_EDIT), public_id=public_id)
     exception = get_object_or_404(site.desk_exceptions, pk=exception_id)
@@ -268,6 +313,11 @@ def site_exception_delete(request: HttpRequest, public_id: uuid.UUID,
         site_services.desk_exception_remove(actor=user, exception=exception)
         messages.success(request, _("例外安排已删除。"))
         return redirect("workspace:site_exceptions", public_id=site.public_id)
-    return render_page(request, "workspace/site_exception_delete.html", {
-        "site": site, "exception": exception,
-    })
+    return render_page(
+        request,
+        "workspace/site_exception_delete.html",
+        {
+            "site": site,
+            "exception": exception,
+        },
+    )

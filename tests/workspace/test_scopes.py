@@ -1,0 +1,146 @@
+"""Who may open which workspace page, for every page and every persona.
+
+Allowed → 200, no role for the page → 403, the object outside the persona's scope → 404,
+signed out → 302 to the sign-in page. A new URL in ``workspace.urls`` fails
+``test_it_covers_every_workspace_url`` until it has rows here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from huoban.accounts.models import Membership, Role
+from huoban.sites.models import DeskException, Organisation
+from huoban.workspace import urls as workspace_urls
+from tests.conftest import PERSONAS, make_uscc, region, site_in
+
+ANONYMOUS = "anonymous"
+COLUMNS = [*PERSONAS, ANONYMOUS]
+assert COLUMNS == [
+    "elder",
+    "family",
+    "volunteer",
+    "site_manager",
+    "street_admin",
+    "district_admin",
+    "city_admin",
+    "reviewer",
+    "vendor",
+    "outsider",
+    ANONYMOUS,
+]
+
+# (url name, target)       elder fam  vol  mgr  street dist city rev  vend out  anon
+TABLE = [
+    ("home", None, (403, 403, 200, 200, 200, 200, 200, 200, 200, 403, 302)),
+    ("site_list", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("site_create", None, (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("site_detail", "site_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("site_detail", "site_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("site_detail", "site_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("site_edit", "site_a", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("site_edit", "site_b", (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("site_edit", "site_c", (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("site_hours", "site_a", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("site_hours", "site_b", (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("site_hours", "site_c", (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("site_exceptions", "site_a", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("site_exceptions", "site_b", (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("site_exceptions", "site_c", (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302)),
+    (
+        "site_exception_delete",
+        "exception_a",
+        (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302),
+    ),
+    (
+        "site_exception_delete",
+        "exception_b",
+        (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302),
+    ),
+    (
+        "site_exception_delete",
+        "exception_c",
+        (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302),
+    ),
+    ("organisation_list", None, (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 302)),
+    ("organisation_create", None, (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 302)),
+    ("organisation_edit", "org", (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 302)),
+    ("organisation_edit", "org_elsewhere", (403, 403, 403, 403, 403, 403, 404, 403, 403, 403, 302)),
+    ("people", None, (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 302)),
+    ("invite", None, (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 302)),
+    ("membership_revoke", "membership", (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 302)),
+    (
+        "membership_revoke",
+        "membership_elsewhere",
+        (403, 403, 403, 403, 403, 403, 404, 403, 403, 403, 302),
+    ),
+]
+
+CASES = [
+    pytest.param(name, target, persona, status, id=f"{name}-{target}-{persona}")
+    for name, target, statuses in TABLE
+    for persona, status in zip(COLUMNS, statuses, strict=True)
+]
+
+
+def _kwargs(world, target: str | None) -> dict:
+    """URL arguments for a target; creates the objects that the world fixture lacks."""
+    if target is None:
+        return {}
+    if target.startswith("site_"):
+        return {"public_id": getattr(world, target).public_id}
+    if target.startswith("exception_"):
+        site = getattr(world, f"site_{target[-1]}")
+        exc = DeskException.objects.create(
+            site=site,
+            date=timezone.localdate() + dt.timedelta(days=10),
+            kind="closed",
+            reason="国庆节",
+        )
+        return {"public_id": site.public_id, "exception_id": exc.pk}
+    if target == "org":
+        return {"public_id": world.org.public_id}
+    if target == "membership":
+        membership = Membership.objects.get(user=world.personas["volunteer"])
+        return {"membership_id": membership.pk}
+    # Another city: outside even the programme office's scope.
+    beijing = region("110000000", "北京市", "city")
+    dongcheng = region("110101000", "东城区", "district", beijing)
+    street = region("110101001", "东华门街道", "street", dongcheng)
+    org = Organisation.objects.create(name="东城为老服务社", uscc=make_uscc("52110101MJ0000009"))
+    site = site_in(street, org, "东华门为老服务站", "39.914000", "116.403000")
+    if target == "org_elsewhere":
+        return {"public_id": org.public_id}
+    assert target == "membership_elsewhere"
+    membership = Membership.objects.create(
+        user=world.personas["outsider"], role=Role.SITE_MANAGER, site=site
+    )
+    return {"membership_id": membership.pk}
+
+
+@pytest.mark.parametrize(("name", "target", "persona", "status"), CASES)
+def test_it_gives_each_persona_the_expected_status(
+    world, client_for, client, name, target, persona, status
+):
+    url = reverse(f"workspace:{name}", kwargs=_kwargs(world, target))
+    response = client.get(url) if persona == ANONYMOUS else client_for(persona).get(url)
+    assert response.status_code == status, (
+        f"{persona} GET {url}: {response.status_code}, expected {status}"
+    )
+    if status == 302:
+        assert response.url == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_it_covers_every_workspace_url():
+    named = {p.name for p in workspace_urls.urlpatterns}
+    tabled = {name for name, _target, _statuses in TABLE}
+    assert named == tabled, f"missing from TABLE: {named - tabled}; stale: {tabled - named}"
+
+
+def test_it_guards_every_workspace_view_with_roles():
+    for pattern in workspace_urls.urlpatterns:
+        assert getattr(pattern.callback, "allowed_roles", None), pattern.name
