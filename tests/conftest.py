@@ -29,9 +29,16 @@ def region(code: str, name: str, level: str, parent: Region | None = None) -> Re
 
 def site_in(street: Region, org: Organisation, name: str, lat: str, lng: str, **extra) -> Site:
     site = Site.objects.create(
-        organisation=org, region=street, region_path=street.path, name=name,
-        venue_type=extra.pop("venue_type", "community_centre"), address=f"{street.name}1号",
-        latitude=Decimal(lat), longitude=Decimal(lng), phone="021-62000000", **extra,
+        organisation=org,
+        region=street,
+        region_path=street.path,
+        name=name,
+        venue_type=extra.pop("venue_type", "community_centre"),
+        address=f"{street.name}1号",
+        latitude=Decimal(lat),
+        longitude=Decimal(lng),
+        phone="021-62000000",
+        **extra,
     )
     for weekday in range(5):
         DeskPeriod.objects.create(site=site, weekday=weekday, start=dt.time(9), end=dt.time(12))
@@ -56,8 +63,16 @@ class World:
 
 
 PERSONAS = [
-    "elder", "family", "volunteer", "site_manager", "street_admin", "district_admin",
-    "city_admin", "reviewer", "vendor", "outsider",
+    "elder",
+    "family",
+    "volunteer",
+    "site_manager",
+    "street_admin",
+    "district_admin",
+    "city_admin",
+    "reviewer",
+    "vendor",
+    "outsider",
 ]
 
 
@@ -69,9 +84,12 @@ def world(db) -> World:
     changfeng = region("310107014", "长风新村街道", "street", putuo)
     jingan = region("310106000", "静安区", "district", city)
     jingan_street = region("310106011", "石门二路街道", "street", jingan)
-    org = Organisation.objects.create(name="普陀区为老服务中心", uscc=make_uscc("52310107MJ0000001"))
-    vendor_org = Organisation.objects.create(name="银发科技有限公司",
-                                             uscc=make_uscc("91310107MA1G00001"))
+    org = Organisation.objects.create(
+        name="普陀区为老服务中心", uscc=make_uscc("52310107MJ0000001")
+    )
+    vendor_org = Organisation.objects.create(
+        name="银发科技有限公司", uscc=make_uscc("91310107MA1G00001")
+    )
     help_desk = Service.objects.get(code="help_desk")
     site_a = site_in(caoyang, org, "曹杨新村为老服务中心", "31.240000", "121.410000")
     site_b = site_in(changfeng, org, "长风长者照护之家", "31.224000", "121.397000")
@@ -96,8 +114,20 @@ def world(db) -> World:
             role, scope = scopes[name]
             Membership.objects.create(user=user, role=role, **scope)
         personas[name] = user
-    return World(city, putuo, caoyang, changfeng, jingan, jingan_street, org, vendor_org,
-                 site_a, site_b, site_c, personas)
+    return World(
+        city,
+        putuo,
+        caoyang,
+        changfeng,
+        jingan,
+        jingan_street,
+        org,
+        vendor_org,
+        site_a,
+        site_b,
+        site_c,
+        personas,
+    )
 
 
 @pytest.fixture

@@ -16,13 +16,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_10AM = dt.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 
 
-@pytest.fixture(autouse=True)
-def _static_root(settings, tmp_path_factory) -> None:
-    """WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT does not exist,
-    as in a checkout where collectstatic has not run; point it at an empty directory."""
-    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
-
-
 @pytest.fixture
 def api_client() -> Client:
     return Client()

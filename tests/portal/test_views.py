@@ -26,11 +26,15 @@ def test_it_lists_only_sites_in_service(client, world):
 
 def test_it_filters_by_district_street_and_service(client, world):
     assert set(names(client.get("/sites/", {"district": "310107000"}))) == {
-        world.site_a.name, world.site_b.name}
+        world.site_a.name,
+        world.site_b.name,
+    }
     assert names(client.get("/sites/", {"street": "310107014"})) == [world.site_b.name]
     world.site_b.services.clear()
     assert set(names(client.get("/sites/", {"service": "help_desk"}))) == {
-        world.site_a.name, world.site_c.name}
+        world.site_a.name,
+        world.site_c.name,
+    }
 
 
 def test_it_rejects_an_unknown_region_code_with_a_message(client, world):
@@ -42,8 +46,9 @@ def test_it_rejects_an_unknown_region_code_with_a_message(client, world):
 
 @time_machine.travel(MONDAY_10AM, tick=False)
 def test_it_marks_sites_open_now_and_filters_them(client, world):
-    DeskException.objects.create(site=world.site_b, date=MONDAY_10AM.date(), kind="closed",
-                                 reason="设备检修")
+    DeskException.objects.create(
+        site=world.site_b, date=MONDAY_10AM.date(), kind="closed", reason="设备检修"
+    )
     response = client.get("/sites/", {"open": "on"})
     assert set(names(response)) == {world.site_a.name, world.site_c.name}
     body = response.content.decode()
@@ -61,7 +66,7 @@ def test_it_says_when_a_closed_site_opens_next(client, world):
 def test_it_sorts_by_walking_distance_from_the_chosen_street(client, world):
     response = client.get("/sites/", {"near": "310107014"})
     rows = response.context["rows"]
-    assert [r.site.name for r in rows][0] == world.site_b.name
+    assert rows[0].site.name == world.site_b.name
     distances = [r.walking_m for r in rows]
     assert distances == sorted(distances)
     assert "步行约" in response.content.decode()

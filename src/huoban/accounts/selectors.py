@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from huoban.accounts.models import Membership, User
+from huoban.accounts.models import ApiToken, Invitation, Membership, User
+
+# Recording every request's time would make every read a write; a minute is precise enough
+# to tell a token in use from a forgotten one.
+TOKEN_LAST_USED_PRECISION = dt.timedelta(minutes=1)
+# Tokens we issue are ~46 characters; anything far longer is not ours and is not hashed.
+MAX_TOKEN_LENGTH = 200
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -64,3 +72,26 @@ def members_for(user: User, roles: Iterable[str]) -> QuerySet[Membership]:
         scope_q(user, roles, site_field="site_id", region_path_field="region__path")
         | scope_q(user, roles, site_field=None, region_path_field="site__region__path")
     ).select_related("user", "region", "site", "organisation")
+
+
+def api_token_user(token: str) -> User | None:
+    """The active user behind a presented API token, or None.
+
+    Only hashes are stored, so the token is hashed and looked up; revoked tokens and
+    deactivated users give None. Notes the token's last use (at most once a minute) with a
+    bare UPDATE: bookkeeping, not a change anyone made, so it is not audited.
+    """
+    token = token.strip()
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=Invitation.hash_token(token), revoked_at__isnull=True)
+        .first()
+    )
+    if found is None or not found.user.is_active:
+        return None
+    now = timezone.now()
+    if found.last_used_at is None or now - found.last_used_at >= TOKEN_LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found.user

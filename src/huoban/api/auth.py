@@ -11,23 +11,15 @@ parameters are even read. Scope (which sites) stays the selector's job: outside 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.functional import Promise
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from huoban.accounts.models import ApiToken, Invitation, User
-from huoban.accounts.selectors import has_any_role
-
-# Recording every request's time would make every read a write; a minute is precise enough
-# to tell a token in use from a forgotten one.
-LAST_USED_PRECISION = dt.timedelta(minutes=1)
-# Tokens we issue are ~46 characters; anything far longer is not ours and is not hashed.
-MAX_TOKEN_LENGTH = 200
+from huoban.accounts.models import User
+from huoban.accounts.selectors import api_token_user, has_any_role
 
 
 class ApiTokenAuth(HttpBearer):
@@ -43,22 +35,7 @@ class ApiTokenAuth(HttpBearer):
         return user
 
     def _token_user(self, token: str) -> User | None:
-        token = token.strip()
-        if not token or len(token) > MAX_TOKEN_LENGTH:
-            return None
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(token_hash=Invitation.hash_token(token), revoked_at__isnull=True)
-            .first()
-        )
-        if found is None or not found.user.is_active:
-            return None
-        now = timezone.now()
-        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
-            # A bare UPDATE: no audit event (this is bookkeeping, not a change anyone made)
-            # and no race with a concurrent revocation, which writes other columns.
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        return found.user
+        return api_token_user(token)
 
 
 def request_user(request: HttpRequest) -> User:

@@ -107,9 +107,4 @@ class DeskHours:
 def overlapping(periods: Iterable[Period]) -> list[tuple[Period, Period]]:
     """Pairs of periods that overlap (touching end to start is allowed)."""
     ordered = sorted(periods)
-    return [
-        (a, b)
-        for i, a in enumerate(ordered)
-        for b in ordered[i + 1 :]
-        if b.start < a.end
-    ]
+    return [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :] if b.start < a.end]

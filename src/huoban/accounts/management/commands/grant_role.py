@@ -22,7 +22,9 @@ class Command(BaseCommand):
         try:
             user = User.objects.get(mobile=normalize_mobile(mobile))
         except (User.DoesNotExist, ValidationError):
-            raise CommandError(f"没有手机号为 {mobile} 的账号，请先用 createsuperuser 创建。") from None
+            raise CommandError(
+                f"没有手机号为 {mobile} 的账号，请先用 createsuperuser 创建。"
+            ) from None
         scope = {}
         try:
             if region:
@@ -31,8 +33,7 @@ class Command(BaseCommand):
                 scope["site"] = Site.objects.get(public_id=site)
             if organisation:
                 scope["organisation"] = Organisation.objects.get(uscc=organisation)
-        except (Region.DoesNotExist, Site.DoesNotExist, Organisation.DoesNotExist,
-                ValidationError):
+        except (Region.DoesNotExist, Site.DoesNotExist, Organisation.DoesNotExist, ValidationError):
             raise CommandError("找不到给出的区划、站点或单位。") from None
         try:
             membership = membership_grant(actor=None, user=user, role=role, **scope)
