@@ -32,6 +32,7 @@ sysdeps:  ## install the Debian packages the tests need (Chromium, CJK fonts, zb
 test: setup sysdeps  ## run every check and the whole test suite
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	HUOBAN_ENV=test $(BIN)/mypy
 	HUOBAN_ENV=test $(HUOBAN) makemigrations --check --dry-run
 	HUOBAN_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -379,3 +379,27 @@ def assert_no_horizontal_scroll(page, what: str) -> None:
         f"{what}: {page.url} scrolls sideways: {m['scrollWidth']} px of content in "
         f"{m['innerWidth']} px; too wide: {m['wide']}"
     )
+
+
+def elder_target_problems(page) -> list[str]:
+    """Targets under the elder sizes: primary < 60 × 60 px, others < 44 × 44 px."""
+    targets = page.evaluate(TARGETS_JS)
+    assert any(t["primary"] for t in targets), f"{page.url}: no primary target: check is hollow"
+    problems = []
+    for t in targets:
+        need = 60 if t["primary"] else 44
+        if t["exempt"] is None and (t["width"] < need or t["height"] < need):
+            problems.append(f"{t['what']} is {t['width']:.0f}×{t['height']:.0f} px, needs {need}")
+    return problems
+
+
+def elder_font_problems(page) -> list[str]:
+    """Body text under 22 px, any text in main under 18 px, a paragraph under 22 px."""
+    m = page.evaluate(FONT_SIZES_JS)
+    assert len(m["items"]) >= 3, f"{page.url}: no text found in main: check is hollow"
+    problems = [f"body text is {m['body']} px"] if m["body"] < 22 else []
+    for i in m["items"]:
+        need = 22 if i["paragraph"] else 18
+        if i["size"] < need:
+            problems.append(f"{i['what']} “{i['text']}” is {i['size']} px, needs {need}")
+    return problems

@@ -54,7 +54,7 @@ PAGES = {
 
 
 @pytest.fixture
-def staff_page(new_page, world):
+def staff_page(new_page, opened, world):
     # A row with a delete button on the exceptions page, so its table is measured too.
     DeskException.objects.create(
         site=world.site_a,
@@ -69,6 +69,7 @@ def staff_page(new_page, world):
         persona, path = PAGES[key]
         page = new_page(viewport=viewport)
         sign_in(page, world.personas[persona].mobile)
+        opened.errors.clear()  # only this page's errors, not the sign-in page's
         response = page.goto(path(world))
         assert response is not None and response.status == 200, f"{key}: {response}"
         return page

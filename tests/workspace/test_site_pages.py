@@ -323,3 +323,12 @@ def test_it_shows_a_site_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("workspace:site_detail", args=[world.site_a.public_id]))
     assert response.status_code == 200
+
+
+def test_it_says_a_suspended_site_is_not_public(client_for, world):
+    Site.objects.filter(pk=world.site_a.pk).update(status=SiteStatus.SUSPENDED)
+    response = client_for("site_manager").get(
+        reverse("workspace:site_detail", args=[world.site_a.public_id])
+    )
+    lead = text(html(response).xpath("//p[@class='lead']")[0])
+    assert lead == "暂停服务 不在公开的站点列表中，长者看不到这个站点。"

@@ -60,8 +60,8 @@ def open_at_q(now: dt.datetime) -> Q:
     weekly = DeskPeriod.objects.filter(
         site=OuterRef("pk"), weekday=day.weekday(), start__lte=t, end__gt=t
     )
-    return (~Exists(exc) & Exists(weekly)) | Exists(
-        exc.filter(kind="open", start__lte=t, end__gt=t)
+    return Q(~Exists(exc), Exists(weekly)) | Q(
+        Exists(exc.filter(kind="open", start__lte=t, end__gt=t))
     )
 
 

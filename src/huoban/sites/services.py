@@ -49,12 +49,15 @@ SITE_FIELDS = (
 
 
 def _check_uscc_unique(uscc: str, exclude_pk: int | None) -> None:
-    clash = Organisation.objects.filter(uscc=uscc).exclude(pk=exclude_pk)
-    if clash.exists():
+    clash = Organisation.objects.filter(uscc=uscc)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    existing = clash.first()
+    if existing is not None:
         raise ValidationError(
             {
                 "uscc": _("统一社会信用代码 %(code)s 已登记为“%(name)s”。")
-                % {"code": uscc, "name": clash.first().name}
+                % {"code": uscc, "name": existing.name}
             }
         )
 
@@ -279,6 +282,8 @@ def desk_exception_add(
             if same_day.filter(kind=ExceptionKind.CLOSED).exists():
                 errors["date"].append(_("这一天已设为全天不开放。"))
             for other in same_day.filter(kind=ExceptionKind.OPEN):
+                if other.start is None or other.end is None:
+                    continue
                 if start < other.end and other.start < end:
                     errors["start"].append(
                         _("与这一天已有的特别时段 %(r)s 重叠。")
