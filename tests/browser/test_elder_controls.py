@@ -41,7 +41,10 @@ def test_it_enlarges_the_text_and_remembers_it(new_page, world, javascript):
 
     page.goto("/help/")  # the next page keeps the size
     assert page.evaluate(BODY_PX) >= 30
-    assert page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)") >= 45
+    assert (
+        page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+        >= 45
+    )
 
     with page.expect_navigation():
         page.get_by_role("button", name="大", exact=True).click()
@@ -95,9 +98,7 @@ def test_it_hides_the_read_aloud_button_without_javascript(new_page, world):
     ids=["near-site-a", "near-site-c"],
 )
 def test_it_finds_the_nearest_site_from_my_position(new_page, sites, where, lat, lng):
-    page = new_page(
-        geolocation={"latitude": lat, "longitude": lng}, permissions=["geolocation"]
-    )
+    page = new_page(geolocation={"latitude": lat, "longitude": lng}, permissions=["geolocation"])
     page.goto("/sites/")
     locate = page.get_by_role("button", name="用我的位置查找")
     assert locate.is_visible()

@@ -154,8 +154,9 @@ def test_it_names_the_language_and_the_page(new_page, tour):
     assert len(titles) >= 6, f"pages share titles: {titles}"
 
 
-def test_it_leads_with_the_errors_after_a_bad_sign_in(new_page, world):
-    page = new_page()
+@pytest.mark.viewport(320, 640)
+def test_it_leads_with_the_errors_after_a_bad_sign_in(page, world):
+    assert page.viewport_size == {"width": 320, "height": 640}
     page.goto("/accounts/login/")
     page.get_by_label("手机号码").fill("13900000999")
     with page.expect_navigation():
