@@ -252,7 +252,7 @@ def test_it_refuses_a_role_over_the_wrong_kind_of_scope(world, role, scope, fiel
 
 
 def test_it_revokes_a_role_and_audits_it(world):
-    admin, volunteer = world.personas["site_manager"], world.personas["volunteer"]
+    admin, volunteer = world.personas["city_admin"], world.personas["volunteer"]
     membership = Membership.objects.get(user=volunteer)
     services.membership_revoke(actor=admin, membership=membership)
     volunteer = User.objects.get(pk=volunteer.pk)

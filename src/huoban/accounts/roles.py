@@ -32,3 +32,5 @@ SITE_EDIT = frozenset(
 SITE_CREATE = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.PROGRAMME_OFFICE})
 ORGANISATIONS = frozenset({Role.PROGRAMME_OFFICE})
 PEOPLE = frozenset({Role.PROGRAMME_OFFICE})
+# Certifying a site's level is the programme office's decision (application and review).
+CERTIFY = frozenset({Role.PROGRAMME_OFFICE})

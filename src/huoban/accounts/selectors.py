@@ -38,6 +38,32 @@ def has_any_role(user: User, roles: Iterable[str]) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def holds_role_over(
+    user: User,
+    roles: Iterable[str],
+    *,
+    region_path: str | None = None,
+    site_id: int | None = None,
+    anywhere: bool = False,
+) -> bool:
+    """Whether the user holds one of ``roles`` over a region path or a site.
+
+    A region membership covers every path below it; with ``anywhere`` any membership of
+    those roles counts (for things without a place, such as the organisation register).
+    """
+    wanted = set(roles)
+    for m in memberships_of(user):
+        if m.role not in wanted:
+            continue
+        if anywhere:
+            return True
+        if m.region is not None and region_path and region_path.startswith(m.region.path):
+            return True
+        if m.site_id is not None and site_id is not None and m.site_id == site_id:
+            return True
+    return False
+
+
 def scope_q(
     user: User,
     roles: Iterable[str],

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huoban.accounts import roles
 from huoban.accounts.models import (
     ROLE_REGION_LEVEL,
     ROLE_SCOPE,
@@ -22,10 +23,25 @@ from huoban.accounts.models import (
     ScopeKind,
     User,
 )
+from huoban.accounts.selectors import holds_role_over
 from huoban.audit.services import audit_record
 from huoban.lib.ids import validate_mobile
 
 INVITATION_DAYS = 7
+
+
+def _check_authority(actor: Any, region: Any, site: Any, organisation: Any) -> None:
+    """The actor may only give roles inside their own people-management scope."""
+    if actor is None:
+        return
+    if region is not None:
+        allowed = holds_role_over(actor, roles.PEOPLE, region_path=region.path)
+    elif site is not None:
+        allowed = holds_role_over(actor, roles.PEOPLE, region_path=site.region_path)
+    else:
+        allowed = holds_role_over(actor, roles.PEOPLE, anywhere=True)
+    if not allowed:
+        raise ValidationError(_("您只能在自己负责的范围内授予角色。"))
 
 
 def _check_scope(role: str, region: Any, site: Any, organisation: Any) -> None:
@@ -84,6 +100,8 @@ def membership_grant(
 
 @transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership) -> None:
+    """Take a role away; the actor must manage people over the membership's scope."""
+    _check_authority(actor, membership.region, membership.site, membership.organisation)
     audit_record(
         actor=actor,
         action="membership.revoke",
@@ -139,6 +157,7 @@ def invitation_create(
     if role not in Role.values:
         raise ValidationError({"role": _("请选择角色。")})
     _check_scope(role, region, site, organisation)
+    _check_authority(actor, region, site, organisation)
     existing = User.objects.filter(mobile=mobile).first()
     if existing is not None:
         membership = membership_grant(

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from huoban.accounts import roles
+from huoban.accounts.selectors import holds_role_over
 from huoban.audit.services import audit_record, diff_fields
 from huoban.lib.geo import valid_coordinates
 from huoban.lib.ids import validate_uscc
@@ -122,6 +124,14 @@ def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any
     return organisation
 
 
+def _check_certifier(actor: Any, region_path: str, before: Any, after: Any) -> None:
+    """Only the programme office over the site certifies its level (the system may too)."""
+    if actor is None or before == after:
+        return
+    if not holds_role_over(actor, roles.CERTIFY, region_path=region_path):
+        raise ValidationError({"level_certified": _("只有市项目办可以认定站点等级。")})
+
+
 def _validate_site(values: dict[str, Any]) -> None:
     errors: dict[str, list[str]] = defaultdict(list)
     region = values.get("region")
@@ -163,6 +173,8 @@ def site_create(*, actor: Any, services: list[Service] | None = None, **fields: 
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
     _validate_site(fields)
+    if fields.get("region") is not None:
+        _check_certifier(actor, fields["region"].path, None, fields.get("level_certified"))
     site = Site(**fields)
     site.region_path = site.region.path
     site.full_clean()
@@ -185,6 +197,10 @@ def site_update(
         raise TypeError(f"unknown fields {unknown}")
     current = {f: getattr(site, f) for f in SITE_FIELDS}
     _validate_site({**current, **fields})
+    if "level_certified" in fields:
+        _check_certifier(
+            actor, site.region_path, current["level_certified"], fields["level_certified"]
+        )
     before = {f: current[f] for f in fields}
     for f, v in fields.items():
         setattr(site, f, v)
