@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, when they are missing.
-# Chromium drives the browser tests; Noto CJK renders Chinese in PDFs and screenshots;
+# Chromium drives the browser tests; Noto CJK renders Chinese in PDFs and screenshots
+# (Noto Color Emoji the icons beside the words, as elders' phones show them);
 # zbar-tools decodes QR codes; poppler-utils extracts PDF text.
 set -euo pipefail
 need=()
@@ -8,6 +9,7 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v zbarimg >/dev/null || need+=(zbar-tools)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -q "Noto Color Emoji" || need+=(fonts-noto-color-emoji)
 if ((${#need[@]} == 0)); then
   exit 0
 fi

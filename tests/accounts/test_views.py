@@ -83,3 +83,10 @@ def test_it_accepts_an_invitation_once(client, world):
     assert client.get("/workspace/").status_code == 200
     client.logout()
     assert client.get(url).status_code == 410
+
+
+def test_it_links_each_error_to_its_field(client, world):
+    body = sign_in(client, "12345", PASSWORD).content.decode()
+    assert 'aria-invalid="true"' in body
+    assert 'aria-describedby="id_username-error"' in body
+    assert 'id="id_username-error"' in body

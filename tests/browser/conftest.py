@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
 ]
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 AXE_JS = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE_URL = settings.STATIC_URL + "vendor/axe-core/axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 390, "height": 844}  # a common cheap-phone viewport, CSS pixels
 
@@ -54,23 +55,42 @@ def _keep_migration_data(django_db_serialized_rollback):
 # --- Chromium --------------------------------------------------------------------------------
 
 
+# One Chromium per test run, even when another directory's conftest imports this fixture
+# (a second Playwright sync API cannot start next to the first).
+_running: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
-def browser():
-    """The session's Chromium; skipped (or, under CI, failed) when Chromium is missing."""
+def browser(request, live_server):
+    """The session's Chromium; skipped (or, under CI, failed) when Chromium is missing.
+
+    It asks for live_server so that the server outlives it: Chromium's keep-alive
+    connections close before the server (and the database connection it shares) stops.
+    """
     if not os.access(CHROMIUM, os.X_OK):
         message = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI"):
             pytest.fail(f"CI is set and {message}: the browser tests cannot run.")
         pytest.skip(message)
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
+    if "chromium" not in _running:
+        from django.db import connections
+        from playwright.sync_api import sync_playwright
 
-    original = connections["default"]
-    with _same_database_connection(), sync_playwright() as playwright:
+        original = connections["default"]
+        stack = contextlib.ExitStack()
+        stack.enter_context(_same_database_connection())
+        playwright = stack.enter_context(sync_playwright())
         assert connections["default"] is original, "Django opened a second connection"
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        stack.callback(chromium.close)
+        _running["chromium"] = chromium
+
+        def close():
+            _running.clear()
+            stack.close()
+
+        request.addfinalizer(close)
+    return _running["chromium"]
 
 
 @contextlib.contextmanager
@@ -91,7 +111,13 @@ def _same_database_connection():
     try:
         yield
     finally:
-        del storage.cvar
+        with contextlib.suppress(AttributeError):
+            del storage.cvar
+
+
+def is_outside(url: str) -> bool:
+    """Whether a request leaves the machine (data: and blob: URLs never do)."""
+    return not url.startswith(("data:", "blob:")) and urlsplit(url).hostname not in LOOPBACK
 
 
 @dataclass
@@ -119,9 +145,8 @@ def new_page(browser, live_server, opened) -> Iterator[Callable]:
 
     def record(request):
         opened.requests.append(request.url)
-        url = request.url
-        if urlsplit(url).hostname not in LOOPBACK and not url.startswith(("data:", "blob:")):
-            opened.outside.append(url)
+        if is_outside(request.url):
+            opened.outside.append(request.url)
 
     def make(*, viewport: dict | None = None, **options):
         context = browser.new_context(
@@ -193,8 +218,10 @@ async ({tags, aaa}) => {
 def axe(page, *, aaa_contrast: bool) -> list[dict]:
     """Run axe-core on the page; return its violations (``[]`` when there are none)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        # Loaded from the live server, so the page's CSP (script-src 'self') allows it.
-        page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
+        # The vendored file, served by the live server: the page's CSP (script-src 'self',
+        # no inline scripts) allows it, so the pages are checked with their real CSP on.
+        assert AXE_JS.is_file(), f"axe-core is not vendored at {AXE_JS}"
+        page.add_script_tag(url=AXE_URL)
     result = page.evaluate(_AXE_RUN, {"tags": AXE_TAGS, "aaa": aaa_contrast})
     # The checks must really have run, or "no violations" means nothing.
     assert "html-has-lang" in result["ran"], "axe did not run the WCAG A rules"

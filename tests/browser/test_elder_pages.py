@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 
 from tests.browser.conftest import (
     ELDER_PAGES,
-    LOOPBACK,
     assert_no_axe_violations,
     assert_no_horizontal_scroll,
     elder_font_problems,
     elder_target_problems,
+    is_outside,
     open_elder_page,
 )
 
@@ -98,13 +97,11 @@ def test_it_does_not_scroll_sideways_at_320_px_nor_at_large_text(new_page, tour)
         assert page.evaluate("() => window.innerWidth") == 320
         assert_no_horizontal_scroll(page, f"{key} at 320 px")
 
-        # 200 % of the 22 px default. WCAG 1.4.4 asks for it without loss of content,
-        # 1.4.10 for no sideways scroll at 320 CSS px of 100 % text: at 200 % text, 640 px.
-        page.set_viewport_size({"width": 640, "height": 800})
+        # 200 % of the 22 px default (WCAG 1.4.4), still on the 320 px phone: stricter
+        # than WCAG, which would allow 640 px for 200 % text.
         page.evaluate("() => { document.documentElement.style.fontSize = '44px'; }")
         assert page.evaluate(BODY_PX) == 44
-        assert_no_horizontal_scroll(page, f"{key} at 640 px, 44 px text")
-        page.set_viewport_size(NARROW)
+        assert_no_horizontal_scroll(page, f"{key} at 320 px, 44 px text")
 
     # The page's own largest size (特大, ≥ 30 px) on the narrowest phone: chosen once,
     # it stays for every page after.
@@ -182,7 +179,7 @@ def test_it_never_asks_a_host_other_than_the_server(new_page, tour, opened):
         if key == "map":
             assert page.locator("#map .leaflet-marker-icon").count() >= 1, "map did not draw"
     assert any("/static/huoban/readaloud.js" in u for u in seen)
-    outside = [u for u in seen if urlsplit(u).hostname not in LOOPBACK]
+    outside = [u for u in seen if is_outside(u)]
     assert not outside, f"requests to other hosts: {outside}"
     assert not opened.outside, f"requests to other hosts: {opened.outside}"
     assert not opened.errors, f"console errors (a CSP refusal?): {opened.errors}"

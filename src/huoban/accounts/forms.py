@@ -5,10 +5,11 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from huoban.lib.forms import DescribedErrorsMixin
 from huoban.lib.ids import normalize_mobile
 
 
-class SignInForm(forms.Form):
+class SignInForm(DescribedErrorsMixin, forms.Form):
     username = forms.CharField(
         label=_("手机号码"),
         max_length=20,
@@ -41,7 +42,7 @@ class SignInForm(forms.Form):
         return data
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(DescribedErrorsMixin, forms.Form):
     password1 = forms.CharField(
         label=_("设置密码"),
         strip=False,
