@@ -16,7 +16,11 @@ def _regions_with_sites(level: str):
 def _site_region_ids(level: str):
     from huoban.sites.models import Site
 
-    paths = Site.objects.filter(status=SiteStatus.ACTIVE).values_list("region_path", flat=True)
+    paths = (
+        Site.objects.filter(status=SiteStatus.ACTIVE)
+        .order_by()
+        .values_list("region_path", flat=True)
+    )
     depth = {"district": 2, "street": 3}[level]
     codes = {p.split("/")[depth - 1] for p in paths.distinct() if p.count("/") >= depth}
     return Region.objects.filter(code__in=codes).values("pk")

@@ -151,6 +151,9 @@ class Site(models.Model):
         indexes = [
             models.Index(fields=["latitude", "longitude"]),
             models.Index(fields=["status", "region_path"]),
+            models.Index(
+                fields=["status", "latitude", "longitude"], name="site_status_position_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -197,7 +200,14 @@ class DeskPeriod(models.Model):
         ordering = ["site_id", "weekday", "start"]
         verbose_name = _("咨询时段")
         verbose_name_plural = _("咨询时段")
-        indexes = [models.Index(fields=["weekday", "start", "end"])]
+        indexes = [
+            models.Index(
+                fields=["site", "weekday", "start", "end"], name="deskperiod_site_day_idx"
+            ),
+            models.Index(
+                fields=["weekday", "start", "end", "site"], name="deskperiod_day_site_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")), name="desk_period_ends_after_start"
@@ -233,7 +243,10 @@ class DeskException(models.Model):
         ordering = ["site_id", "date", "start"]
         verbose_name = _("例外日期")
         verbose_name_plural = _("例外日期")
-        indexes = [models.Index(fields=["date", "kind"])]
+        indexes = [
+            models.Index(fields=["date", "kind"]),
+            models.Index(fields=["site", "date"], name="deskexception_site_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="closed", start__isnull=True, end__isnull=True))
