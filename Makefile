@@ -44,8 +44,8 @@ lint: setup  ## ruff, formatting, mypy, migrations
 
 lock:  ## recompile requirements/*.txt with hashes (needs uv)
 	cd requirements && for f in base prod dev; do \
-		uv pip compile --quiet --python-version 3.12 --generate-hashes --no-emit-index-url \
-			--no-emit-find-links --custom-compile-command "make lock" $$f.in -o $$f.txt; done
+		uv pip compile --quiet --python-version 3.12 --generate-hashes \
+			--custom-compile-command "make lock" $$f.in -o $$f.txt; done
 
 vendor:  ## refresh the vendored front-end files under static/vendor from npm
 	scripts/vendor.sh

@@ -42,7 +42,7 @@ class ProjectURLFetcher(URLFetcher):
     """Fetches ``data:`` URLs and files under the project; refuses everything else.
 
     A root-relative URL such as ``/static/css/print.css`` (what ``{% static %}`` writes)
-    arrives here as ``file:///static/…``; it is looked up with the staticfiles finders.
+    arrives here as a file URL under ``/static/``; it is looked up with the staticfiles finders.
     """
 
     def __init__(self) -> None:
