@@ -218,25 +218,26 @@ def local(day: dt.date, hhmm: str) -> dt.datetime:
 
 def nearest_request(lat: float, lng: float, now: dt.datetime) -> list:
     """(a) the PAGE nearest sites to a point, with hours, open state and walking distance."""
-    from huoban.sites.selectors import nearest_site_ids, site_rows, sites_public, with_hours
+    from huoban.sites.selectors import nearest_rows, sites_public
 
-    found = nearest_site_ids(sites_public(), lat, lng, PAGE)
-    ids = [pk for pk, _d in found]
-    fetch = sites_public().filter(pk__in=ids).select_related("region")
-    by_id = {s.pk: s for s in with_hours(fetch, now.date())}
-    return site_rows([by_id[pk] for pk in ids], now, origin=(lat, lng))
+    return nearest_rows(sites_public().select_related("region"), (lat, lng), now, limit=PAGE)
 
 
 def open_request(code: str, now: dt.datetime) -> tuple[int, list]:
     """(b) the sites open at ``now`` in a district: their number and the first page."""
     from huoban.regions.models import Region
-    from huoban.sites.selectors import filter_sites, open_at_q, site_rows, sites_public, with_hours
+    from huoban.sites.selectors import (
+        filter_sites,
+        open_at_q,
+        page_of_sites,
+        site_rows,
+        sites_public,
+    )
 
     district = Region.objects.get(code=code)
     qs = filter_sites(sites_public(), region=district).filter(open_at_q(now))
-    total = qs.count()
-    page = list(with_hours(qs.select_related("region"), now.date())[:PAGE])
-    return total, site_rows(page, now)
+    page = page_of_sites(qs.select_related("region"), 1, PAGE)
+    return page.paginator.count, site_rows(page.object_list, now)
 
 
 def bench_nearest(rng: random.Random, samples: int, week: list[dt.date], streets) -> Scenario:

@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite needs, when they are missing.
 # Chromium drives the browser tests; Noto CJK renders Chinese in PDFs and screenshots
 # (Noto Color Emoji the icons beside the words, as elders' phones show them);
-# zbar-tools decodes QR codes; poppler-utils extracts PDF text.
+# zbar-tools decodes QR codes; poppler-utils extracts PDF text; libharfbuzz-subset0
+# lets WeasyPrint embed font subsets.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
@@ -10,6 +11,8 @@ command -v zbarimg >/dev/null || need+=(zbar-tools)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -q "Noto Color Emoji" || need+=(fonts-noto-color-emoji)
+# WeasyPrint warns (and the tests stop) without HarfBuzz's font subsetter.
+ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)
 if ((${#need[@]} == 0)); then
   exit 0
 fi

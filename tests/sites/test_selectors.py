@@ -157,7 +157,7 @@ def test_it_lists_open_sites_now_with_closing_and_next_opening(
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, 30, tzinfo=SH), tick=False):
         now = timezone.now()
         with django_assert_num_queries(3):
-            rows = site_rows(with_hours(Site.objects.all()), now)
+            rows = site_rows(Site.objects.all(), now)
         open_now = names(Site.objects.filter(open_at_q(now)))
     by_name = {r.site.name: r.state for r in rows}
     assert open_now == {B, C} == {n for n, s in by_name.items() if s.is_open}
@@ -169,7 +169,7 @@ def test_it_lists_open_sites_now_with_closing_and_next_opening(
 
 def test_it_measures_walking_distance_from_the_visitor(world):
     rows = site_rows(
-        with_hours(Site.objects.filter(pk=world.site_a.pk), MON),
+        Site.objects.filter(pk=world.site_a.pk),
         at(MON, 10),
         origin=(31.240000, 121.410000),
     )

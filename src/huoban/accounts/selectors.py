@@ -86,7 +86,7 @@ def scope_q(
         if m.site_id and site_field:
             q |= Q(**{site_field: m.site_id})
         elif m.region is not None and region_path_field:
-            q |= Q(**{f"{region_path_field}__startswith": m.region.path})
+            q |= Q(**{f"{region_path_field}__under": m.region.path})
         elif m.organisation_id and organisation_field:
             q |= Q(**{organisation_field: m.organisation_id})
     return q

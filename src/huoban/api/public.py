@@ -30,10 +30,11 @@ from huoban.sites.hours import DeskHours
 from huoban.sites.models import Service, Site
 from huoban.sites.selectors import (
     filter_sites,
-    nearest_site_ids,
+    nearest_rows,
     open_at_q,
     site_rows,
     sites_public,
+    sites_with_total,
     with_hours,
 )
 
@@ -94,20 +95,22 @@ def _regions_by_code(district: str | None, street: str | None) -> list[Region]:
     return list(found.values())
 
 
-def _page(qs: QuerySet[Site], filters: SiteFilters, count: int, today: dt.date) -> list[Site]:
-    """One page of sites with everything an item shows loaded in a fixed number of queries."""
-    loaded = with_hours(qs.select_related("region").prefetch_related("services"), today)
-    end = filters.offset + filters.limit
+def _rows(qs: QuerySet[Site], filters: SiteFilters, now: dt.datetime) -> tuple[int, list]:
+    """The total and one page of rows, everything an item shows loaded in a fixed number
+    of queries."""
+    loaded = qs.select_related("region").prefetch_related("services")
     origin = filters.origin
     if origin is None:
-        return list(loaded[filters.offset : end])
-    nearest = nearest_site_ids(
-        qs, origin[0], origin[1], min(end, count), max_radius_m=WHOLE_EARTH_M
-    )[filters.offset :]
-    if not nearest:
-        return []
-    by_id = loaded.in_bulk([pk for pk, _m in nearest])
-    return [by_id[pk] for pk, _m in nearest]
+        sites, count = sites_with_total(loaded, filters.offset, filters.limit)
+        return count, site_rows(sites, now)
+    count = qs.count()
+    limit = min(filters.limit, count - filters.offset)
+    if limit <= 0:
+        return count, []
+    rows = nearest_rows(
+        loaded, origin, now, limit=limit, offset=filters.offset, max_radius_m=WHOLE_EARTH_M
+    )
+    return count, rows
 
 
 @router.get(
@@ -127,9 +130,7 @@ def site_list(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, An
         qs = filter_sites(qs, service=filters.service)
     if filters.open_now is not None:
         qs = qs.filter(open_at_q(now)) if filters.open_now else qs.exclude(open_at_q(now))
-    count = qs.count()
-    sites = _page(qs, filters, count, timezone.localdate(now))
-    rows = site_rows(sites, now, origin=filters.origin)
+    count, rows = _rows(qs, filters, now)
     return {"count": count, "items": [site_out(row) for row in rows]}
 
 

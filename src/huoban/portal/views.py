@@ -6,7 +6,6 @@ Every page works without JavaScript; scripts only add read-aloud and geolocation
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -20,8 +19,9 @@ from huoban.portal.forms import FinderForm
 from huoban.sites.hours import DeskHours
 from huoban.sites.selectors import (
     filter_sites,
-    nearest_site_ids,
+    nearest_rows,
     open_at_q,
+    page_of_sites,
     site_rows,
     sites_public,
     street_centre,
@@ -52,14 +52,11 @@ def _finder_results(request: HttpRequest, form: FinderForm, *, page_size: int):
     elif data.get("near"):
         origin = street_centre(data["near"])
     page_number = data.get("page") or 1
+    qs = qs.select_related("region")
     if origin:
-        ranked = nearest_site_ids(qs, origin[0], origin[1], limit=page_size * page_number)
-        ids = [pk for pk, _d in ranked][(page_number - 1) * page_size :]
-        by_id = {s.pk: s for s in with_hours(qs.filter(pk__in=ids).select_related("region"))}
-        rows = site_rows([by_id[i] for i in ids if i in by_id], now, origin)
-        return rows, None, origin
-    paginator = Paginator(with_hours(qs.select_related("region")), page_size)
-    page = paginator.get_page(page_number)
+        offset = (page_number - 1) * page_size
+        return nearest_rows(qs, origin, now, limit=page_size, offset=offset), None, origin
+    page = page_of_sites(qs, page_number, page_size)
     return site_rows(page.object_list, now), page, None
 
 
@@ -160,12 +157,8 @@ def site_page(request: HttpRequest, public_id) -> HttpResponse:
 def _nearby_open(site, now, limit: int = 3):
     """Other sites open now, nearest first: where to go when this one is closed."""
     open_qs = sites_public().exclude(pk=site.pk).filter(open_at_q(now))
-    ranked = nearest_site_ids(
-        open_qs, float(site.latitude), float(site.longitude), limit, max_radius_m=20_000
-    )
-    by_id = {s.pk: s for s in with_hours(open_qs.filter(pk__in=[pk for pk, _d in ranked]))}
     origin = (float(site.latitude), float(site.longitude))
-    return site_rows([by_id[pk] for pk, _d in ranked if pk in by_id], now, origin)
+    return nearest_rows(open_qs, origin, now, limit=limit, max_radius_m=20_000)
 
 
 def site_qr(request: HttpRequest, public_id) -> HttpResponse:

@@ -14,7 +14,7 @@ def regions_public() -> QuerySet[Region]:
 
 def regions_within(region: Region, *, level: str | None = None) -> QuerySet[Region]:
     """``region`` and everything below it, optionally only one level."""
-    qs = Region.objects.filter(path__startswith=region.path)
+    qs = Region.objects.filter(path__under=region.path)
     if level:
         qs = qs.filter(level=level)
     return qs
