@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from huoban.accounts.models import Membership, Role, User
 from huoban.lib.ids import uscc_check_char
+from huoban.people.services import elder_create
 from huoban.regions.models import Region
 from huoban.sites.models import DeskPeriod, Organisation, Service, Site
 
@@ -140,3 +143,43 @@ def client_for(world):
         return client
 
     return make
+
+
+# --- Help records ----------------------------------------------------------------------
+
+SH = ZoneInfo("Asia/Shanghai")
+# Monday 23 November 2026, 10:30 in Shanghai: site_a's desk is open 9:00–12:00 Mon–Fri.
+NOW = dt.datetime(2026, 11, 23, 10, 30, tzinfo=SH)
+
+
+def at(hour: int, minute: int = 0, day: int = 23) -> dt.datetime:
+    """A moment of November 2026 in Shanghai."""
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=SH)
+
+
+@pytest.fixture
+def frozen():
+    """Monday 23 November 2026, 10:30 in Shanghai (site_a's desk: 9:00–12:00 Mon–Fri)."""
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def scenarios(db) -> dict[str, Service]:
+    return {s.code: s for s in Service.objects.filter(kind="scenario")}
+
+
+@pytest.fixture
+def elders(world, frozen):
+    manager = world.personas["site_manager"]
+    return [
+        elder_create(
+            actor=manager,
+            site=world.site_a,
+            name=name,
+            mobile=mobile,
+            street=world.caoyang,
+            consent=True,
+        )
+        for name, mobile in (("张小明", "13812345678"), ("李秀英", "13912340001"))
+    ]

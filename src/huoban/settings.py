@@ -11,10 +11,14 @@ message naming the variable. ``HUOBAN_ENV`` selects the defaults:
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -96,6 +100,10 @@ INSTALLED_APPS = [
     "huoban.regions",
     "huoban.accounts",
     "huoban.sites",
+    "huoban.people",
+    "huoban.records",
+    "huoban.targets",
+    "huoban.budget",
     "huoban.portal",
     "huoban.workspace",
     "huoban.api",
@@ -275,6 +283,100 @@ SECURE_CSP = {
 HUOBAN_PROGRAMME_NAME = env_str("HUOBAN_PROGRAMME_NAME", "数字伙伴计划")
 HUOBAN_HELP_PHONE = env_str("HUOBAN_HELP_PHONE", "12345")
 HUOBAN_CITY_CODE = env_str("HUOBAN_CITY_CODE", "310000000")
+
+# --- Personal data ---------------------------------------------------------------------------
+# Mobile and resident ID numbers are stored encrypted (huoban.lib.crypto). HUOBAN_FIELD_KEYS
+# lists Fernet keys, newest first: the first encrypts, every one decrypts, so a key is rotated
+# by adding a new one in front, running `huoban rotate_field_keys` and then removing the old.
+# HUOBAN_BLIND_INDEX_KEY keys the HMAC that finds a number without decrypting (and detects
+# duplicates); it is never rotated this way, since every stored index depends on it.
+# Outside production both are derived from SECRET_KEY, whose default there is public: the
+# quick start needs no setup, and such data must never be real people's.
+FERNET_KEY_HINT = (
+    'generate one with: python -c "from cryptography.fernet import Fernet; '
+    'print(Fernet.generate_key().decode())"'
+)
+BLIND_INDEX_KEY_MIN_LENGTH = 32
+
+
+def _derived_secret(purpose: str) -> bytes:
+    return hashlib.sha256(f"huoban:{purpose}:{SECRET_KEY}".encode()).digest()
+
+
+def env_fernet_keys(name: str, default: list[str] | None) -> list[str]:
+    """Fernet keys, comma separated; ``None`` as the default makes the variable required."""
+    keys = env_list(name, default or [])
+    if not keys:
+        raise ImproperlyConfigured(f"Set the environment variable {name}: {FERNET_KEY_HINT}.")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not a Fernet key (32 url-safe base64-encoded "
+                f"bytes); {FERNET_KEY_HINT}."
+            ) from None
+    if len(set(keys)) != len(keys):
+        raise ImproperlyConfigured(f"{name} lists the same key twice.")
+    return keys
+
+
+def env_blind_index_key(name: str, default: str | None, field_keys: list[str]) -> str:
+    """A secret of at least 32 characters, distinct from the encryption keys."""
+    key = env_str(name, default)
+    if len(key) < BLIND_INDEX_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"{name} must be at least {BLIND_INDEX_KEY_MIN_LENGTH} characters; generate one "
+            'with: python -c "import secrets; print(secrets.token_urlsafe(48))".'
+        )
+    if key in field_keys:
+        raise ImproperlyConfigured(f"{name} must not be one of the HUOBAN_FIELD_KEYS.")
+    return key
+
+
+HUOBAN_FIELD_KEYS = env_fernet_keys(
+    "HUOBAN_FIELD_KEYS",
+    None if IS_PRODUCTION else [base64.urlsafe_b64encode(_derived_secret("field-key")).decode()],
+)
+HUOBAN_BLIND_INDEX_KEY = env_blind_index_key(
+    "HUOBAN_BLIND_INDEX_KEY",
+    None if IS_PRODUCTION else _derived_secret("blind-index").hex(),
+    HUOBAN_FIELD_KEYS,
+)
+
+# --- Help records: when the integrity rules flag a record for review -------------------------
+HUOBAN_FLAG_ELDER_PER_DAY = env_int("HUOBAN_FLAG_ELDER_PER_DAY", 3)
+HUOBAN_FLAG_HELPER_MINUTES_PER_DAY = env_int("HUOBAN_FLAG_HELPER_MINUTES_PER_DAY", 600)
+HUOBAN_FLAG_BULK_IDENTICAL = env_int("HUOBAN_FLAG_BULK_IDENTICAL", 3)
+HUOBAN_FLAG_BACKDATED_DAYS = env_int("HUOBAN_FLAG_BACKDATED_DAYS", 7)
+
+# --- Targets: when each period's person-times are due ------------------------------------------
+# "MM-DD,MM-DD": the half-year deadline, then the year's (seed 001: 30 June and 30 September).
+# Every period starts on 1 January of its year.
+
+
+def _target_deadlines(name: str, default: str) -> dict[str, tuple[int, int]]:
+    raw = env_str(name, default)
+    parts = [p.strip() for p in raw.split(",")]
+    problem = f"{name} must be two dates MM-DD,MM-DD (half-year, then year), not {raw!r}."
+    if len(parts) != 2:
+        raise ImproperlyConfigured(problem)
+    days = []
+    for part in parts:
+        month, sep, day = part.partition("-")
+        if not sep or not (month.isdigit() and day.isdigit()):
+            raise ImproperlyConfigured(problem)
+        try:
+            # 29 February is refused: it would not exist in most years.
+            days.append(dt.date(2001, int(month), int(day)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {part!r} is not a day of every year.") from None
+    if days[0] > days[1]:
+        raise ImproperlyConfigured(f"{name}: the half-year deadline comes after the year's.")
+    return {"half": (days[0].month, days[0].day), "year": (days[1].month, days[1].day)}
+
+
+HUOBAN_TARGET_DEADLINES = _target_deadlines("HUOBAN_TARGET_DEADLINES", "06-30,09-30")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

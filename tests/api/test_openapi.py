@@ -22,6 +22,9 @@ OPERATIONS = {
     ("get", "/api/v1/workspace/sites/{public_id}"): {"401", "403", "404", "422"},
     ("put", "/api/v1/workspace/sites/{public_id}/hours"): {"400", "401", "403", "404", "422"},
     ("get", "/api/v1/workspace/me"): {"401"},
+    ("post", "/api/v1/workspace/help-sessions"): {"201", "401", "403", "404", "422"},
+    ("get", "/api/v1/workspace/help-sessions"): {"401", "403", "404", "422"},
+    ("get", "/api/v1/workspace/ledger/counts"): {"401", "403", "404", "422"},
 }
 
 

@@ -37,9 +37,9 @@ def test_it_has_no_inline_styles_or_scripts_and_uses_the_csp_nonce(client_for, w
 @pytest.mark.parametrize(
     ("persona", "sections"),
     [
-        ("volunteer", ["首页", "站点"]),
-        ("street_admin", ["首页", "站点"]),
-        ("city_admin", ["首页", "站点", "运营单位", "人员"]),
+        ("volunteer", ["首页", "站点", "帮办记录"]),
+        ("street_admin", ["首页", "站点", "帮办记录", "经费"]),
+        ("city_admin", ["首页", "站点", "帮办记录", "经费", "运营单位", "人员"]),
         ("vendor", ["首页"]),
     ],
 )

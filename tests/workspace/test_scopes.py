@@ -8,13 +8,18 @@ signed out → 302 to the sign-in page. A new URL in ``workspace.urls`` fails
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from huoban.accounts.models import Membership, Role
-from huoban.sites.models import DeskException, Organisation
+from huoban.budget.models import Expense
+from huoban.records.models import Flag, ImportBatch
+from huoban.records.services import help_session_log
+from huoban.sites.models import DeskException, Organisation, Service
 from huoban.workspace import urls as workspace_urls
 from tests.conftest import PERSONAS, make_uscc, region, site_in
 
@@ -66,6 +71,28 @@ TABLE = [
         "exception_c",
         (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302),
     ),
+    ("budget_list", None, (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("budget_ledger", "budget_a", (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("budget_ledger", "budget_b", (403, 403, 403, 403, 404, 200, 200, 403, 403, 403, 302)),
+    ("budget_ledger", "budget_c", (403, 403, 403, 403, 404, 404, 200, 403, 403, 403, 302)),
+    ("budget_export", "budget_a", (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("budget_export", "budget_b", (403, 403, 403, 403, 404, 200, 200, 403, 403, 403, 302)),
+    ("budget_export", "budget_c", (403, 403, 403, 403, 404, 404, 200, 403, 403, 403, 302)),
+    ("budget_ledger", "budget_elsewhere", (403, 403, 403, 403, 404, 404, 404, 403, 403, 403, 302)),
+    ("budget_cap", "budget_a", (403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 302)),
+    ("budget_cap", "budget_b", (403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 302)),
+    ("budget_cap", "budget_c", (403, 403, 403, 403, 403, 404, 200, 403, 403, 403, 302)),
+    ("expense_void", "expense_a", (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("expense_void", "expense_b", (403, 403, 403, 403, 404, 200, 200, 403, 403, 403, 302)),
+    ("expense_void", "expense_c", (403, 403, 403, 403, 404, 404, 200, 403, 403, 403, 302)),
+    ("expense_receipt", "expense_a", (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("expense_receipt", "expense_b", (403, 403, 403, 403, 404, 200, 200, 403, 403, 403, 302)),
+    ("expense_receipt", "expense_c", (403, 403, 403, 403, 404, 404, 200, 403, 403, 403, 302)),
+    (
+        "expense_receipt",
+        "expense_elsewhere",
+        (403, 403, 403, 403, 404, 404, 404, 403, 403, 403, 302),
+    ),
     ("organisation_list", None, (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 302)),
     ("organisation_create", None, (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 302)),
     ("organisation_edit", "org", (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 302)),
@@ -78,6 +105,26 @@ TABLE = [
         "membership_elsewhere",
         (403, 403, 403, 403, 403, 403, 404, 403, 403, 403, 302),
     ),
+    # Help records: volunteers and staff log; managers and admins correct; admins review.
+    ("record_list", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("record_log", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("record_import", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("record_import_template", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("record_import_preview", "batch", (403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 302)),
+    ("elder_create", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("review_queue", None, (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("record_detail", "record_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("record_detail", "record_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("record_detail", "record_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("record_amend", "record_a", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("record_amend", "record_b", (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("record_amend", "record_c", (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("record_void", "record_a", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("record_void", "record_b", (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("record_void", "record_c", (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("flag_review", "flag_a", (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("flag_review", "flag_b", (403, 403, 403, 403, 404, 200, 200, 403, 403, 403, 302)),
+    ("flag_review", "flag_c", (403, 403, 403, 403, 404, 404, 200, 403, 403, 403, 302)),
 ]
 
 CASES = [
@@ -87,10 +134,51 @@ CASES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _receipts_in_tmp(settings, tmp_path):
+    """The receipt files of the budget rows are written in this test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _street(world, target: str):
+    return {"a": world.caoyang, "b": world.changfeng, "c": world.jingan_street}[target[-1]]
+
+
+def _expense(street) -> Expense:
+    return Expense.objects.create(
+        street=street,
+        region_path=street.path,
+        category="training",
+        date=timezone.localdate(),
+        amount=Decimal("100.00"),
+        payee="社区学校",
+        receipt=ContentFile(b"%PDF-1.4\n%%EOF\n", name="收据.pdf"),
+        receipt_name="收据.pdf",
+    )
+
+
 def _kwargs(world, target: str | None) -> dict:
     """URL arguments for a target; creates the objects that the world fixture lacks."""
     if target is None:
         return {}
+    if target.startswith(("record_", "flag_")):
+        session = help_session_log(
+            actor=world.personas["city_admin"],
+            site=getattr(world, f"site_{target[-1]}"),
+            scenarios=[Service.objects.get(code="medical")],
+        )
+        if target.startswith("record_"):
+            return {"public_id": session.public_id}
+        flag = Flag.objects.create(help_session=session, rule="back_dated", detail="补记过久")
+        return {"flag_id": flag.pk}
+    if target == "batch":
+        batch = ImportBatch.objects.create(
+            filename="a.xlsx",
+            content=b"",
+            status=ImportBatch.Status.CHECKED,
+            created_by=world.personas["volunteer"],
+        )
+        return {"public_id": batch.public_id}
     if target.startswith("site_"):
         return {"public_id": getattr(world, target).public_id}
     if target.startswith("exception_"):
@@ -102,6 +190,10 @@ def _kwargs(world, target: str | None) -> dict:
             reason="国庆节",
         )
         return {"public_id": site.public_id, "exception_id": exc.pk}
+    if target in {"budget_a", "budget_b", "budget_c"}:
+        return {"code": _street(world, target).code, "year": timezone.localdate().year}
+    if target in {"expense_a", "expense_b", "expense_c"}:
+        return {"public_id": _expense(_street(world, target)).public_id}
     if target == "org":
         return {"public_id": world.org.public_id}
     if target == "membership":
@@ -115,6 +207,10 @@ def _kwargs(world, target: str | None) -> dict:
     site = site_in(street, org, "东华门为老服务站", "39.914000", "116.403000")
     if target == "org_elsewhere":
         return {"public_id": org.public_id}
+    if target == "budget_elsewhere":
+        return {"code": street.code, "year": timezone.localdate().year}
+    if target == "expense_elsewhere":
+        return {"public_id": _expense(street).public_id}
     assert target == "membership_elsewhere"
     membership = Membership.objects.create(
         user=world.personas["outsider"], role=Role.SITE_MANAGER, site=site
@@ -128,6 +224,7 @@ def test_it_gives_each_persona_the_expected_status(
 ):
     url = reverse(f"workspace:{name}", kwargs=_kwargs(world, target))
     response = client.get(url) if persona == ANONYMOUS else client_for(persona).get(url)
+    response.close()  # as a server does after sending: closes a streamed file (a receipt)
     assert response.status_code == status, (
         f"{persona} GET {url}: {response.status_code}, expected {status}"
     )

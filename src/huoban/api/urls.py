@@ -4,7 +4,7 @@ from typing import Any
 
 from ninja.renderers import JSONRenderer
 
-from huoban.api import errors, public, workspace
+from huoban.api import errors, public, records, workspace
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -29,3 +29,4 @@ api = errors.HuobanNinjaAPI(
 errors.install(api)
 api.add_router("/", public.router)
 api.add_router("/workspace", workspace.router)
+api.add_router("/workspace", records.router)

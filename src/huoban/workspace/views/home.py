@@ -18,6 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "create_sites": has_any_role(user, roles.SITE_CREATE),
         "organisations": has_any_role(user, roles.ORGANISATIONS),
         "people": has_any_role(user, roles.PEOPLE),
+        "log": has_any_role(user, roles.RECORDS_LOG),
+        "review": has_any_role(user, roles.RECORDS_REVIEW),
     }
     return render_page(
         request,

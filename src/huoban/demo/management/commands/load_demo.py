@@ -6,6 +6,8 @@ from django.utils import timezone
 from huoban.accounts.models import User
 from huoban.accounts.services import membership_grant, user_create
 from huoban.demo import data
+from huoban.demo import records as demo_records
+from huoban.demo import targets as demo_targets
 from huoban.lib.ids import uscc_check_char
 from huoban.regions.models import Region
 from huoban.sites.models import Service, Site
@@ -18,7 +20,10 @@ from huoban.sites.services import (
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（普陀区十个街镇、30 个站点、每种角色一个账号）。可重复运行。"
+    help = (
+        "载入演示数据（普陀区十个街镇、30 个站点、每种角色一个账号、今年以来的帮办记录）。"
+        "可重复运行。"
+    )
 
     def handle(self, *args, **options):
         if not Region.objects.filter(code="310000000").exists():
@@ -93,6 +98,21 @@ class Command(BaseCommand):
                     "organisation": lambda i: orgs[i],
                 }[kind](key)
             membership_grant(actor=None, user=user, role=role, **kwargs)
+        today = timezone.localdate()
+        for year in range(demo_records.first_day(today).year, today.year + 1):
+            demo_targets.load(
+                office=User.objects.get(mobile="13900000001"),
+                district_admin=User.objects.get(mobile="13900000002"),
+                year=year,
+            )
+        loaded = demo_records.load(
+            sites=sites,
+            district_admin=User.objects.get(mobile="13900000002"),
+            today=timezone.localdate(),
+        )
+        self.stdout.write(
+            "帮办记录 {sessions} 条，长者 {elders} 位，待复核示例 {flagged} 条。".format(**loaded)
+        )
         return True
 
     def _print_accounts(self) -> None:

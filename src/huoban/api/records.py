@@ -1,0 +1,239 @@
+"""Help records over the API: log a session, list the records in scope, count person-times.
+
+The same services and scoped selectors as the workspace: no logging role anywhere is 403,
+a site or region outside the caller's scopes is 404, a refused record is 422 with reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Field, Query, Router, Schema, Status
+
+from huoban.accounts import roles
+from huoban.accounts.selectors import scope_q
+from huoban.api.auth import ApiTokenAuth, request_user
+from huoban.api.errors import ApiValidationError, not_found
+from huoban.api.schemas import AUTH_ERRORS
+from huoban.people.selectors import elders_for
+from huoban.records.models import Channel, Flag, FlagStatus, HelpSession, Outcome
+from huoban.records.selectors import help_sessions_for, ledger_counts, ledger_for, ledger_in
+from huoban.records.services import help_session_log
+from huoban.regions.models import Region
+from huoban.sites.models import Service, ServiceKind
+from huoban.sites.selectors import sites_for
+
+router = Router(tags=["帮办记录"])
+loggers = ApiTokenAuth(roles.RECORDS_LOG, gettext_lazy("您的账号没有记录帮办的权限。"))
+viewers = ApiTokenAuth(roles.RECORDS_VIEW, gettext_lazy("您的账号没有查看帮办记录的权限。"))
+
+
+class HelpSessionIn(Schema):
+    site: UUID = Field(description="站点 public_id")
+    scenarios: list[str] = Field(
+        default_factory=list, description="场景代码，如 medical、show_code", examples=[["medical"]]
+    )
+    scenario_other: str = Field("", max_length=50, description="其他场景（文字）")
+    elder: UUID | None = Field(None, description="已登记长者的 public_id；不填为匿名")
+    occurred_at: dt.datetime | None = Field(None, description="帮办时间；不填为现在")
+    duration_minutes: int | None = Field(None, ge=1, le=480, description="时长（分钟），默认 15")
+    channel: Channel = Field(Channel.WALK_IN, description="方式")
+    outcome: Outcome = Field(Outcome.SOLVED, description="结果")
+    note: str = Field("", max_length=1000, description="备注")
+
+
+class HelpSessionOut(Schema):
+    public_id: UUID
+    site: UUID
+    site_name: str
+    elder: UUID | None
+    anonymous: bool
+    occurred_at: dt.datetime
+    duration_minutes: int
+    channel: str
+    outcome: str
+    scenarios: list[str]
+    scenario_other: str
+    note: str
+    helper: str
+    source: str
+    voided: bool
+    void_reason: str
+    flags: list[str] = Field(description="待复核的规则代码")
+
+
+class CountsOut(Schema):
+    person_times: int = Field(description="人次：未作废的记录条数")
+    persons: int = Field(description="人数：其中已登记的不同长者")
+
+
+class HelpSessionListOut(Schema):
+    count: int
+    counts: CountsOut
+    items: list[HelpSessionOut]
+
+
+class RecordFilters(Schema):
+    site: UUID | None = Field(None, description="只看这个站点")
+    start: dt.date | None = Field(None, description="从这一天（当地日期）")
+    end: dt.date | None = Field(None, description="到这一天（含）")
+    voided: bool | None = Field(None, description="true 只看作废的，false 只看有效的")
+    offset: int = Field(0, ge=0)
+    limit: int = Field(50, ge=1, le=200)
+
+
+class CountFilters(Schema):
+    region: str | None = Field(None, description="区划代码；不填为全部管理范围")
+    start: dt.date | None = None
+    end: dt.date | None = None
+    measure: str = Field(
+        "both", pattern="^(help|training|both)$", description="help、training 或 both"
+    )
+
+
+def _out(s: HelpSession) -> dict[str, Any]:
+    return {
+        "public_id": s.public_id,
+        "site": s.site.public_id,
+        "site_name": s.site.name,
+        "elder": s.elder.public_id if s.elder else None,
+        "anonymous": s.elder_id is None,
+        "occurred_at": s.occurred_at,
+        "duration_minutes": s.duration_minutes,
+        "channel": s.channel,
+        "outcome": s.outcome,
+        "scenarios": [x.code for x in s.scenarios.all()],
+        "scenario_other": s.scenario_other,
+        "note": s.note,
+        "helper": s.helper.name,
+        "source": s.source,
+        "voided": s.is_voided,
+        "void_reason": s.void_reason,
+        "flags": [f.rule for f in s.flags.all()],
+    }
+
+
+def _loaded(qs):
+    return qs.select_related("site", "elder", "helper").prefetch_related(
+        "scenarios", Prefetch("flags", queryset=Flag.objects.filter(status=FlagStatus.OPEN))
+    )
+
+
+@router.post(
+    "/help-sessions",
+    response={201: HelpSessionOut, **AUTH_ERRORS},
+    auth=loggers,
+    summary="记录一次帮办",
+)
+def help_session_create(request: HttpRequest, body: HelpSessionIn) -> Status:
+    """Log a help session at a site in the caller's scope; anonymous unless ``elder``."""
+    user = request_user(request)
+    site = sites_for(user, roles.RECORDS_LOG).filter(public_id=body.site).first()
+    if site is None:
+        raise not_found(_("没有找到这个站点，或您不能在这里记录帮办。"))
+    elder = None
+    if body.elder is not None:
+        elder = elders_for(user, roles.RECORDS_LOG).filter(public_id=body.elder).first()
+        if elder is None:
+            raise not_found(_("没有找到这位长者，或他/她不在您的服务范围内。"))
+    known = {s.code: s for s in Service.objects.filter(kind=ServiceKind.SCENARIO)}
+    unknown = [c for c in body.scenarios if c not in known]
+    if unknown:
+        raise ApiValidationError(
+            [_("没有代码为“%(code)s”的场景。") % {"code": c} for c in unknown],
+            detail=_("场景代码不认识：%(codes)s。可用：%(known)s。")
+            % {"codes": "、".join(unknown), "known": "、".join(known)},
+        )
+    try:
+        session = help_session_log(
+            actor=user,
+            site=site,
+            elder=elder,
+            scenarios=[known[c] for c in dict.fromkeys(body.scenarios)],
+            scenario_other=body.scenario_other,
+            occurred_at=body.occurred_at,
+            duration_minutes=body.duration_minutes,
+            channel=body.channel,
+            outcome=body.outcome,
+            note=body.note,
+            source="api",
+        )
+    except ValidationError as exc:
+        raise ApiValidationError(
+            exc.messages, detail=_("记录没有保存：%(why)s") % {"why": "".join(exc.messages)}
+        ) from None
+    except PermissionDenied as exc:
+        raise not_found(str(exc)) from None
+    return Status(201, _out(_loaded(HelpSession.objects.filter(pk=session.pk)).get()))
+
+
+@router.get(
+    "/help-sessions",
+    response={200: HelpSessionListOut, **AUTH_ERRORS},
+    auth=viewers,
+    summary="管理范围内的帮办记录",
+)
+def help_session_list(request: HttpRequest, filters: Query[RecordFilters]) -> dict[str, Any]:
+    """Records in the caller's scopes, newest first, with person-times and persons."""
+    user = request_user(request)
+    qs = help_sessions_for(user, roles.RECORDS_VIEW)
+    ledger = ledger_for(user, roles.RECORDS_VIEW)
+    if filters.site is not None:
+        qs = qs.filter(site__public_id=filters.site)
+        ledger = ledger.filter(site__public_id=filters.site)
+    if filters.start is not None:
+        qs = qs.filter(ledger_entry__occurred_on__gte=filters.start)
+        ledger = ledger.filter(occurred_on__gte=filters.start)
+    if filters.end is not None:
+        qs = qs.filter(ledger_entry__occurred_on__lte=filters.end)
+        ledger = ledger.filter(occurred_on__lte=filters.end)
+    if filters.voided is not None:
+        qs = qs.filter(voided_at__isnull=not filters.voided)
+    counts = ledger_counts(ledger.filter(kind="help"))
+    page = _loaded(qs.order_by("-occurred_at", "-id"))[
+        filters.offset : filters.offset + filters.limit
+    ]
+    return {
+        "count": qs.count(),
+        "counts": {"person_times": counts.person_times, "persons": counts.persons},
+        "items": [_out(s) for s in page],
+    }
+
+
+@router.get(
+    "/ledger/counts",
+    response={200: CountsOut, **AUTH_ERRORS},
+    auth=viewers,
+    summary="人次和人数",
+)
+def ledger_count(request: HttpRequest, filters: Query[CountFilters]) -> dict[str, Any]:
+    """Person-times and persons (help, training or both) in the caller's scopes, or in one
+    region inside them, between two local dates."""
+    user = request_user(request)
+    region = None
+    if filters.region:
+        visible = Region.objects.filter(
+            scope_q(user, roles.RECORDS_VIEW, site_field=None, region_path_field="path")
+        )
+        region = visible.filter(code=filters.region).first()
+        if region is None:
+            raise not_found(
+                _("没有区划代码为“%(code)s”的区划，或它不在您的管理范围内。")
+                % {"code": filters.region}
+            )
+    qs = ledger_in(
+        region,
+        start=filters.start,
+        end=filters.end,
+        measure=filters.measure,
+        qs=ledger_for(user, roles.RECORDS_VIEW),
+    )
+    counts = ledger_counts(qs)
+    return {"person_times": counts.person_times, "persons": counts.persons}

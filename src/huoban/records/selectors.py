@@ -1,0 +1,90 @@
+"""Reading help records and counting person-times.
+
+The counting rules, in one place: a person-time is a ledger entry that is not voided; the
+persons are the distinct known elders among them (an anonymous entry is a person-time and
+no person); an amended record is still one entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from huoban.accounts.selectors import scope_q
+from huoban.records.models import Flag, FlagStatus, HelpSession, LedgerEntry, LedgerKind
+from huoban.regions.models import Region
+
+
+@dataclass(frozen=True)
+class Counts:
+    person_times: int
+    persons: int
+
+
+def help_sessions_for(user, roles: Iterable[str]) -> QuerySet[HelpSession]:
+    """Help sessions at the sites (or in the regions) the user holds one of ``roles`` for."""
+    return HelpSession.objects.filter(
+        scope_q(user, roles, site_field="site_id", region_path_field="region_path")
+    )
+
+
+def flags_for(user, roles: Iterable[str]) -> QuerySet[Flag]:
+    return Flag.objects.filter(
+        scope_q(
+            user,
+            roles,
+            site_field="help_session__site_id",
+            region_path_field="help_session__region_path",
+        )
+    )
+
+
+def open_flags_for(user, roles: Iterable[str]) -> QuerySet[Flag]:
+    return flags_for(user, roles).filter(status=FlagStatus.OPEN)
+
+
+def ledger_for(user, roles: Iterable[str]) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(
+        scope_q(user, roles, site_field="site_id", region_path_field="region_path")
+    )
+
+
+def ledger_in(
+    region: Region | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    measure: str = "both",
+    qs: QuerySet[LedgerEntry] | None = None,
+) -> QuerySet[LedgerEntry]:
+    """Counted entries in ``region`` from ``start`` to ``end`` (local dates, inclusive).
+
+    ``measure`` is ``help``, ``training`` or ``both``.
+    """
+    qs = (LedgerEntry.objects.all() if qs is None else qs).filter(voided=False)
+    if region is not None:
+        qs = qs.filter(region_path__under=region.path)
+    if start is not None:
+        qs = qs.filter(occurred_on__gte=start)
+    if end is not None:
+        qs = qs.filter(occurred_on__lte=end)
+    if measure in (LedgerKind.HELP, LedgerKind.TRAINING):
+        qs = qs.filter(kind=measure)
+    return qs
+
+
+def ledger_counts(qs: QuerySet[LedgerEntry]) -> Counts:
+    """Person-times and persons of counted entries, in one query."""
+    totals = qs.filter(voided=False).aggregate(
+        person_times=Count("id"),
+        persons=Count("elder", distinct=True, filter=Q(elder__isnull=False)),
+    )
+    return Counts(totals["person_times"], totals["persons"])
+
+
+def person_times(region: Region, start: dt.date, end: dt.date, measure: str) -> int:
+    """Person-times in a region between two local dates: what targets are measured by."""
+    return ledger_in(region, start=start, end=end, measure=measure).count()

@@ -1,0 +1,447 @@
+"""Help records: log a session at the desk, the list, one record, corrections, the review
+queue, imports, and registering an elder."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from huoban.accounts import roles
+from huoban.accounts.permissions import require_roles
+from huoban.accounts.selectors import scope_q
+from huoban.people import services as people_services
+from huoban.people.models import Elder
+from huoban.people.selectors import elder_search, elders_for
+from huoban.records import importing
+from huoban.records import services as record_services
+from huoban.records.models import Flag, FlagStatus, HelpSession, ImportBatch
+from huoban.records.selectors import (
+    flags_for,
+    help_sessions_for,
+    ledger_counts,
+    ledger_for,
+    open_flags_for,
+)
+from huoban.regions.models import Region, RegionLevel
+from huoban.sites.models import Service, ServiceKind, Site
+from huoban.sites.selectors import sites_for
+from huoban.workspace.record_forms import (
+    ANONYMOUS,
+    AmendForm,
+    ElderForm,
+    FlagReviewForm,
+    HelpSessionForm,
+    ImportForm,
+    ReasonForm,
+    RecordFilterForm,
+)
+from huoban.workspace.views.common import apply_errors, paginate, render_page, site_allows
+
+ELDER_MATCHES = 8
+LAST_SITE = "huoban.records.last_site"
+
+
+def _log_sites(user) -> list[Site]:
+    return list(sites_for(user, roles.RECORDS_LOG).order_by("name", "id"))
+
+
+def _scenarios() -> list[Service]:
+    return list(Service.objects.filter(kind=ServiceKind.SCENARIO))
+
+
+def _elder_matches(user, text: str, chosen: str | None) -> list[Elder]:
+    """Elders matching the desk's search, plus the one already chosen (kept on an error)."""
+    qs = elders_for(user, roles.RECORDS_LOG)
+    found = list(elder_search(qs, text)[:ELDER_MATCHES]) if text else []
+    if chosen and chosen != ANONYMOUS and all(str(e.public_id) != chosen for e in found):
+        with contextlib.suppress(ValueError):
+            found += list(qs.filter(public_id=uuid.UUID(chosen)))
+    return found
+
+
+def _session_form(request: HttpRequest, form_class=HelpSessionForm, **kwargs):
+    user = request.user
+    sites = _log_sites(user)
+    text = (request.GET.get("q") or request.POST.get("q") or "").strip()[:50]
+    chosen = request.POST.get("elder") or request.GET.get("elder")
+    elders = _elder_matches(user, text, chosen)
+    initial = kwargs.pop("initial", {})
+    last = request.session.get(LAST_SITE)
+    if "site" not in initial and any(s.pk == last for s in sites):
+        initial["site"] = last
+    if chosen and "elder" not in initial:
+        initial["elder"] = chosen
+    form = form_class(
+        request.POST or None,
+        sites=sites_for(user, roles.RECORDS_LOG).order_by("name", "id"),
+        scenarios=Service.objects.filter(kind=ServiceKind.SCENARIO),
+        elders=elders,
+        initial=initial,
+        **kwargs,
+    )
+    return form, text, elders
+
+
+@require_roles(roles.RECORDS_LOG)
+@require_http_methods(["GET", "POST"])
+def record_log(request: HttpRequest) -> HttpResponse:
+    """The desk's page: a walk-in is a tap on a scenario and "save"."""
+    form, text, elders = _session_form(request)
+    searched = "q" in request.GET
+    if request.method == "POST" and "search" not in request.POST and form.is_valid():
+        fields = form.session_fields()
+        try:
+            session = record_services.help_session_log(actor=request.user, **fields)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("site", str(exc))
+        else:
+            request.session[LAST_SITE] = session.site_id
+            who = session.elder.name if session.elder else _("匿名长者")
+            what = "、".join(s.display_name for s in fields["scenarios"]) or session.scenario_other
+            messages.success(
+                request,
+                _("已记录：%(who)s，%(what)s，%(time)s。")
+                % {
+                    "who": who,
+                    "what": what,
+                    "time": timezone.localtime(session.occurred_at).strftime("%H:%M"),
+                },
+            )
+            return redirect("workspace:record_log")
+    if request.htmx and request.htmx.target == "elder-choices":
+        return render_page(
+            request, "workspace/record_log.html#elder-choices", {"form": form, "q": text}
+        )
+    today = timezone.localdate()
+    mine = help_sessions_for(request.user, roles.RECORDS_LOG).filter(
+        helper=request.user, voided_at__isnull=True, occurred_at__date=today
+    )
+    return render_page(
+        request,
+        "workspace/record_log.html",
+        {
+            "form": form,
+            "q": text,
+            "searched": searched or bool(request.POST.get("search")),
+            "elder_count": len(elders),
+            "today_count": mine.count(),
+        },
+        forms_with_errors=[form],
+    )
+
+
+def _filtered_records(request: HttpRequest):
+    user = request.user
+    sites = sites_for(user, roles.RECORDS_VIEW).order_by("name", "id")
+    form = RecordFilterForm(request.GET or None, sites=sites)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    qs = help_sessions_for(user, roles.RECORDS_VIEW)
+    ledger = ledger_for(user, roles.RECORDS_VIEW)
+    if data.get("site"):
+        qs = qs.filter(site=data["site"])
+        ledger = ledger.filter(site=data["site"])
+    if data.get("start"):
+        qs = qs.filter(ledger_entry__occurred_on__gte=data["start"])
+        ledger = ledger.filter(occurred_on__gte=data["start"])
+    if data.get("end"):
+        qs = qs.filter(ledger_entry__occurred_on__lte=data["end"])
+        ledger = ledger.filter(occurred_on__lte=data["end"])
+    open_flag = Flag.objects.filter(help_session=OuterRef("pk"), status=FlagStatus.OPEN)
+    status = data.get("status")
+    if status == "active":
+        qs = qs.filter(voided_at__isnull=True)
+    elif status == "voided":
+        qs = qs.filter(voided_at__isnull=False)
+    elif status == "flagged":
+        qs = qs.filter(Exists(open_flag))
+    if data.get("rule"):
+        qs = qs.filter(flags__rule=data["rule"], flags__status=FlagStatus.OPEN)
+    return form, qs, ledger.filter(help_session__isnull=False) if status else ledger
+
+
+@require_roles(roles.RECORDS_VIEW)
+def record_list(request: HttpRequest) -> HttpResponse:
+    form, qs, ledger = _filtered_records(request)
+    qs = (
+        qs.select_related("site", "elder", "helper")
+        .prefetch_related(
+            "scenarios",
+            Prefetch("flags", queryset=Flag.objects.filter(status=FlagStatus.OPEN)),
+        )
+        .order_by("-occurred_at", "-id")
+    )
+    return render_page(
+        request,
+        "workspace/record_list.html",
+        {
+            "form": form,
+            "page": paginate(request, qs),
+            "counts": ledger_counts(ledger),
+            "can_log": bool(_log_sites(request.user)),
+            "can_review": open_flags_for(request.user, roles.RECORDS_REVIEW).exists(),
+        },
+    )
+
+
+def _record(request: HttpRequest, public_id: uuid.UUID, wanted=roles.RECORDS_VIEW):
+    return get_object_or_404(
+        help_sessions_for(request.user, wanted).select_related(
+            "site", "elder", "helper", "voided_by"
+        ),
+        public_id=public_id,
+    )
+
+
+def _label(field: str) -> str:
+    if field == "scenarios":
+        return _("场景")
+    try:
+        return str(HelpSession._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:  # a field removed since the amendment was written
+        return field
+
+
+@require_roles(roles.RECORDS_VIEW)
+def record_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    session = _record(request, public_id)
+    user = request.user
+    return render_page(
+        request,
+        "workspace/record_detail.html",
+        {
+            "record": session,
+            "scenarios": list(session.scenarios.all()),
+            "amendments": [
+                (a, [(_label(k), old, new) for k, (old, new) in a.changes.items()])
+                for a in session.amendments.select_related("actor")
+            ],
+            "flags": list(session.flags.select_related("reviewed_by")),
+            "can_correct": site_allows(user, roles.RECORDS_CORRECT, session.site)
+            and not session.is_voided,
+            "can_review": site_allows(user, roles.RECORDS_REVIEW, session.site),
+        },
+    )
+
+
+@require_roles(roles.RECORDS_CORRECT)
+@require_http_methods(["GET", "POST"])
+def record_amend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    session = _record(request, public_id, roles.RECORDS_CORRECT)
+    if session.is_voided:
+        messages.error(request, _("这条记录已作废，不能再更正。"))
+        return redirect("workspace:record_detail", public_id=session.public_id)
+    initial = {
+        "site": session.site_id,
+        "elder": str(session.elder.public_id) if session.elder else ANONYMOUS,
+        "scenarios": list(session.scenarios.all()),
+        "scenario_other": session.scenario_other,
+        "channel": session.channel,
+        "outcome": session.outcome,
+        "duration_minutes": session.duration_minutes,
+        "occurred_at": timezone.localtime(session.occurred_at),
+        "note": session.note,
+    }
+    form, text, _elders = _session_form(request, AmendForm, initial=initial)
+    if session.elder and all(k != str(session.elder.public_id) for k in form.elder_objects):
+        form.elder_objects[str(session.elder.public_id)] = session.elder
+        form.fields["elder"].choices = [
+            *form.fields["elder"].choices,
+            (str(session.elder.public_id), session.elder.desk_label),
+        ]
+    if request.method == "POST" and "search" not in request.POST and form.is_valid():
+        fields = form.session_fields()
+        fields.setdefault("occurred_at", session.occurred_at)
+        scenarios = fields.pop("scenarios")
+        try:
+            record_services.help_session_amend(
+                actor=request.user,
+                session=session,
+                reason=form.cleaned_data["reason"],
+                scenarios=scenarios,
+                **fields,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("site", str(exc))
+        else:
+            messages.success(request, _("记录已更正。"))
+            return redirect("workspace:record_detail", public_id=session.public_id)
+    return render_page(
+        request,
+        "workspace/record_amend.html",
+        {"form": form, "record": session, "q": text},
+        forms_with_errors=[form],
+    )
+
+
+@require_roles(roles.RECORDS_CORRECT)
+@require_http_methods(["GET", "POST"])
+def record_void(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    session = _record(request, public_id, roles.RECORDS_CORRECT)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_services.help_session_void(
+                actor=request.user, session=session, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("记录已作废，不再计入人次。"))
+            return redirect("workspace:record_detail", public_id=session.public_id)
+    return render_page(
+        request,
+        "workspace/record_void.html",
+        {"form": form, "record": session},
+        forms_with_errors=[form],
+    )
+
+
+@require_roles(roles.RECORDS_REVIEW)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    flags = (
+        open_flags_for(request.user, roles.RECORDS_REVIEW)
+        .select_related("help_session__site", "help_session__elder", "help_session__helper")
+        .order_by("created_at", "id")
+    )
+    return render_page(
+        request,
+        "workspace/review_queue.html",
+        {"page": paginate(request, flags), "form": FlagReviewForm()},
+    )
+
+
+@require_roles(roles.RECORDS_REVIEW)
+@require_http_methods(["GET", "POST"])
+def flag_review(request: HttpRequest, flag_id: int) -> HttpResponse:
+    flag = get_object_or_404(
+        flags_for(request.user, roles.RECORDS_REVIEW).select_related(
+            "help_session__site", "help_session__elder", "help_session__helper"
+        ),
+        pk=flag_id,
+    )
+    form = FlagReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_services.flag_review(
+                actor=request.user,
+                flag=flag,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已复核。"))
+            return redirect("workspace:review_queue")
+    return render_page(
+        request,
+        "workspace/flag_review.html",
+        {"form": form, "flag": flag, "record": flag.help_session},
+        forms_with_errors=[form],
+    )
+
+
+@require_roles(roles.RECORDS_LOG)
+@require_http_methods(["GET", "POST"])
+def record_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            content = upload.read(importing.MAX_BYTES + 1)
+            batch = importing.import_check(
+                actor=request.user, filename=upload.name, content=content
+            )
+        except importing.FileRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("workspace:record_import_preview", public_id=batch.public_id)
+    recent = ImportBatch.objects.filter(created_by=request.user).order_by("-created_at")[:10]
+    return render_page(
+        request,
+        "workspace/record_import.html",
+        {"form": form, "recent": recent},
+        forms_with_errors=[form],
+    )
+
+
+@require_roles(roles.RECORDS_LOG)
+@require_http_methods(["GET", "POST"])
+def record_import_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    batch = get_object_or_404(
+        ImportBatch.objects.filter(created_by=request.user).defer("content"),
+        public_id=public_id,
+    )
+    if request.method == "POST":
+        batch = importing.import_commit(
+            actor=request.user, batch=ImportBatch.objects.get(pk=batch.pk)
+        )
+        if batch.status == ImportBatch.Status.IMPORTED:
+            messages.success(
+                request,
+                _("已导入 %(new)s 条记录；%(known)s 条以前导入过，未重复导入。")
+                % {"new": batch.rows_new, "known": batch.rows_known},
+            )
+            return redirect("workspace:record_list")
+    return render_page(request, "workspace/record_import_preview.html", {"batch": batch})
+
+
+@require_roles(roles.RECORDS_LOG)
+def record_import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        importing.import_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''help-sessions-template.xlsx"
+    return response
+
+
+@require_roles(roles.RECORDS_LOG)
+@require_http_methods(["GET", "POST"])
+def elder_create(request: HttpRequest) -> HttpResponse:
+    """Register an elder at the desk (with consent), then go back to logging."""
+    user = request.user
+    sites = _log_sites(user)
+    back = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    street_qs = Region.objects.filter(level=RegionLevel.STREET).filter(
+        Q(pk__in=[s.region_id for s in sites])
+        | scope_q(user, roles.RECORDS_LOG, site_field=None, region_path_field="path")
+    )
+    form = ElderForm(request.POST or None, streets=street_qs)
+    if request.method == "POST" and form.is_valid():
+        site = sites[0] if sites else None
+        last = request.session.get(LAST_SITE)
+        site = next((s for s in sites if s.pk == last), site)
+        try:
+            elder = people_services.elder_create(actor=user, site=site, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记长者“%(name)s”。") % {"name": elder.name})
+            target = back or reverse("workspace:record_log")
+            sep = "&" if "?" in target else "?"
+            return redirect(f"{target}{sep}elder={elder.public_id}")
+    return render_page(
+        request,
+        "workspace/elder_form.html",
+        {"form": form, "next": back},
+        forms_with_errors=[form],
+    )
