@@ -25,6 +25,7 @@ OPERATIONS = {
     ("post", "/api/v1/workspace/help-sessions"): {"201", "401", "403", "404", "422"},
     ("get", "/api/v1/workspace/help-sessions"): {"401", "403", "404", "422"},
     ("get", "/api/v1/workspace/ledger/counts"): {"401", "403", "404", "422"},
+    ("get", "/api/v1/workspace/progress"): {"401", "403", "404", "422"},
 }
 
 

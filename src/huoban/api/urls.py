@@ -4,7 +4,7 @@ from typing import Any
 
 from ninja.renderers import JSONRenderer
 
-from huoban.api import errors, public, records, workspace
+from huoban.api import errors, public, records, targets, workspace
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -30,3 +30,4 @@ errors.install(api)
 api.add_router("/", public.router)
 api.add_router("/workspace", workspace.router)
 api.add_router("/workspace", records.router)
+api.add_router("/workspace", targets.router)
