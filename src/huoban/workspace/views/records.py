@@ -99,7 +99,7 @@ def record_log(request: HttpRequest) -> HttpResponse:
     """The desk's page: a walk-in is a tap on a scenario and "save"."""
     form, text, elders = _session_form(request)
     searched = "q" in request.GET
-    if request.method == "POST" and "search" not in request.POST and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         fields = form.session_fields()
         try:
             session = record_services.help_session_log(actor=request.user, **fields)
@@ -135,7 +135,7 @@ def record_log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "q": text,
-            "searched": searched or bool(request.POST.get("search")),
+            "searched": searched,
             "elder_count": len(elders),
             "today_count": mine.count(),
         },
@@ -262,7 +262,7 @@ def record_amend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             *form.fields["elder"].choices,
             (str(session.elder.public_id), session.elder.desk_label),
         ]
-    if request.method == "POST" and "search" not in request.POST and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         fields = form.session_fields()
         fields.setdefault("occurred_at", session.occurred_at)
         scenarios = fields.pop("scenarios")
