@@ -37,9 +37,12 @@ def test_it_has_no_inline_styles_or_scripts_and_uses_the_csp_nonce(client_for, w
 @pytest.mark.parametrize(
     ("persona", "sections"),
     [
-        ("volunteer", ["首页", "站点", "帮办记录"]),
-        ("street_admin", ["首页", "站点", "帮办记录", "经费"]),
-        ("city_admin", ["首页", "站点", "帮办记录", "经费", "运营单位", "人员"]),
+        ("volunteer", ["首页", "站点", "帮办记录", "数据看板"]),
+        ("street_admin", ["首页", "站点", "帮办记录", "数据看板", "指标进度", "经费"]),
+        (
+            "city_admin",
+            ["首页", "站点", "帮办记录", "数据看板", "指标进度", "经费", "运营单位", "人员"],
+        ),
         ("vendor", ["首页"]),
     ],
 )
@@ -65,6 +68,23 @@ def test_it_shows_roles_scopes_and_the_elder_zone_on_home(client_for, world):
     assert reverse("workspace:organisation_list") not in hrefs
     assert "/" in hrefs  # 打开长者专区
     assert [text(a) for a in page.xpath("//header//a[@href='/']")] == ["长者专区"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown", "hidden"),
+    [
+        ("volunteer", ["dashboard"], ["progress", "budget_list"]),
+        ("street_admin", ["dashboard", "progress", "budget_list"], []),
+    ],
+)
+def test_it_links_the_dashboard_progress_and_budget_from_home(
+    client_for, world, persona, shown, hidden
+):
+    tasks = html(client_for(persona).get(reverse("workspace:home"))).xpath(
+        "//a[@class='task']/@href"
+    )
+    assert all(reverse(f"workspace:{name}") in tasks for name in shown)
+    assert not any(reverse(f"workspace:{name}") in tasks for name in hidden)
 
 
 def test_it_signs_out_and_switches_language_with_plain_forms(client_for, world):

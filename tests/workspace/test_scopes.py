@@ -12,8 +12,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from huoban.accounts.models import Membership, Role
 from huoban.budget.models import Expense
@@ -125,6 +127,51 @@ TABLE = [
     ("flag_review", "flag_a", (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
     ("flag_review", "flag_b", (403, 403, 403, 403, 404, 200, 200, 403, 403, 403, 302)),
     ("flag_review", "flag_c", (403, 403, 403, 403, 404, 404, 200, 403, 403, 403, 302)),
+    # Targets: street admins and above read progress in their scope; the office and district
+    # admins set and split (a district admin the streets of their district only).
+    ("progress", None, (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("progress", "?region=a", (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("progress", "?region=b", (403, 403, 403, 403, 404, 200, 200, 403, 403, 403, 302)),
+    ("progress", "?region=c", (403, 403, 403, 403, 404, 404, 200, 403, 403, 403, 302)),
+    ("progress", "?region=putuo", (403, 403, 403, 403, 404, 200, 200, 403, 403, 403, 302)),
+    ("progress", "?region=elsewhere", (403, 403, 403, 403, 404, 404, 404, 403, 403, 403, 302)),
+    ("indicators_export", "targets_a", (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
+    ("indicators_export", "targets_b", (403, 403, 403, 403, 404, 200, 200, 403, 403, 403, 302)),
+    (
+        "indicators_export",
+        "targets_putuo",
+        (403, 403, 403, 403, 404, 200, 200, 403, 403, 403, 302),
+    ),
+    (
+        "indicators_export",
+        "targets_jingan",
+        (403, 403, 403, 403, 404, 404, 200, 403, 403, 403, 302),
+    ),
+    (
+        "indicators_import",
+        "targets_putuo",
+        (403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 302),
+    ),
+    (
+        "indicators_import",
+        "targets_jingan",
+        (403, 403, 403, 403, 403, 404, 200, 403, 403, 403, 302),
+    ),
+    ("indicators_import", "targets_city", (403, 403, 403, 403, 403, 404, 200, 403, 403, 403, 302)),
+    # A street's targets are not split further: no import or split page for one.
+    ("indicators_import", "targets_a", (403, 403, 403, 403, 403, 404, 404, 403, 403, 403, 302)),
+    ("targets_edit", "targets_putuo", (403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 302)),
+    ("targets_edit", "targets_jingan", (403, 403, 403, 403, 403, 404, 200, 403, 403, 403, 302)),
+    ("targets_edit", "targets_city", (403, 403, 403, 403, 403, 404, 200, 403, 403, 403, 302)),
+    ("targets_edit", "targets_a", (403, 403, 403, 403, 403, 404, 404, 403, 403, 403, 302)),
+    # The dashboard: everyone who sees records, for their site or region.
+    ("dashboard", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("dashboard", "?site=a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("dashboard", "?site=b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("dashboard", "?site=c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("dashboard", "?region=a", (403, 403, 404, 404, 200, 200, 200, 403, 403, 403, 302)),
+    ("dashboard", "?region=putuo", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("dashboard", "?site=elsewhere", (403, 403, 404, 404, 404, 404, 404, 403, 403, 403, 302)),
 ]
 
 CASES = [
@@ -159,8 +206,10 @@ def _expense(street) -> Expense:
 
 def _kwargs(world, target: str | None) -> dict:
     """URL arguments for a target; creates the objects that the world fixture lacks."""
-    if target is None:
+    if target is None or target.startswith("?"):
         return {}
+    if target.startswith("targets_"):
+        return {"code": _region(world, target).code, "year": timezone.localdate().year}
     if target.startswith(("record_", "flag_")):
         session = help_session_log(
             actor=world.personas["city_admin"],
@@ -218,18 +267,47 @@ def _kwargs(world, target: str | None) -> dict:
     return {"membership_id": membership.pk}
 
 
+def _region(world, target: str):
+    key = target.rsplit("_", 1)[-1].rsplit("=", 1)[-1]
+    named = {"putuo": world.putuo, "jingan": world.jingan, "city": world.city}
+    return named.get(key) or _street(world, key)
+
+
+def _query(world, target: str | None) -> str:
+    """The query string of a "?name=target" row (pages that take their scope that way)."""
+    if target is None or not target.startswith("?"):
+        return ""
+    name, key = target[1:].split("=")
+    if key == "elsewhere":
+        beijing = region("110000000", "北京市", "city")
+        dongcheng = region("110101000", "东城区", "district", beijing)
+        street = region("110101001", "东华门街道", "street", dongcheng)
+        org = Organisation.objects.create(
+            name="东城为老服务社", uscc=make_uscc("52110101MJ0000009")
+        )
+        site = site_in(street, org, "东华门为老服务站", "39.914000", "116.403000")
+        value = street.code if name == "region" else str(site.pk)
+    elif name == "site":
+        value = str(getattr(world, f"site_{key}").pk)
+    else:
+        value = _region(world, key).code
+    return f"?{urlencode({name: value})}"
+
+
 @pytest.mark.parametrize(("name", "target", "persona", "status"), CASES)
 def test_it_gives_each_persona_the_expected_status(
     world, client_for, client, name, target, persona, status
 ):
-    url = reverse(f"workspace:{name}", kwargs=_kwargs(world, target))
+    url = reverse(f"workspace:{name}", kwargs=_kwargs(world, target)) + _query(world, target)
     response = client.get(url) if persona == ANONYMOUS else client_for(persona).get(url)
     response.close()  # as a server does after sending: closes a streamed file (a receipt)
     assert response.status_code == status, (
         f"{persona} GET {url}: {response.status_code}, expected {status}"
     )
     if status == 302:
-        assert response.url == f"{reverse('accounts:login')}?next={url}"
+        next_ = QueryDict(mutable=True)
+        next_["next"] = url
+        assert response.url == f"{reverse('accounts:login')}?{next_.urlencode(safe='/')}"
 
 
 def test_it_covers_every_workspace_url():

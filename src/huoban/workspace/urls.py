@@ -1,6 +1,15 @@
 from django.urls import path
 
-from huoban.workspace.views import budget, home, organisations, people, records, sites
+from huoban.workspace.views import (
+    budget,
+    dashboard,
+    home,
+    organisations,
+    people,
+    progress,
+    records,
+    sites,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -45,6 +54,19 @@ urlpatterns = [
         budget.expense_receipt,
         name="expense_receipt",
     ),
+    path("progress/", progress.progress, name="progress"),
+    path(
+        "progress/<str:code>/<int:year>/indicators.xlsx",
+        progress.indicators_export,
+        name="indicators_export",
+    ),
+    path(
+        "progress/<str:code>/<int:year>/import/",
+        progress.indicators_upload,
+        name="indicators_import",
+    ),
+    path("progress/<str:code>/<int:year>/targets/", progress.targets_edit, name="targets_edit"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path(

@@ -69,6 +69,13 @@ NAV = (
             "elder_create",
         ),
     ),
+    NavItem("dashboard", gettext_lazy("数据看板"), roles.RECORDS_VIEW, ("dashboard",)),
+    NavItem(
+        "progress",
+        gettext_lazy("指标进度"),
+        roles.TARGETS_VIEW,
+        ("progress", "indicators_export", "indicators_import", "targets_edit"),
+    ),
     NavItem(
         "budget_list",
         gettext_lazy("经费"),

@@ -20,6 +20,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "people": has_any_role(user, roles.PEOPLE),
         "log": has_any_role(user, roles.RECORDS_LOG),
         "review": has_any_role(user, roles.RECORDS_REVIEW),
+        "dashboard": has_any_role(user, roles.RECORDS_VIEW),
+        "progress": has_any_role(user, roles.TARGETS_VIEW),
+        "budget": has_any_role(user, roles.BUDGET_VIEW),
     }
     return render_page(
         request,

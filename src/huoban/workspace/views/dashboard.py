@@ -1,0 +1,291 @@
+"""The dashboard (数据看板): person-times and persons for a site or a region — today, this
+week, this month, the year so far — and where they come from: scenarios, channels, sites,
+the last 30 days. Every breakdown is one grouped query; every chart has its table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from huoban.accounts import roles
+from huoban.accounts.permissions import require_roles
+from huoban.accounts.selectors import memberships_of, scope_q
+from huoban.records.models import Channel, LedgerEntry, LedgerKind
+from huoban.records.selectors import ledger_for, ledger_in
+from huoban.regions.models import Region, RegionLevel
+from huoban.sites.models import Site
+from huoban.sites.selectors import sites_for
+from huoban.targets.selectors import TREE_LEVELS
+from huoban.workspace.progress_forms import DashboardChooserForm
+from huoban.workspace.views.charts import Chart, Series
+from huoban.workspace.views.common import render_page
+
+TOP_SITES = 10
+DAYS = 30
+DEFAULT_PERIOD = "year"
+
+
+@dataclass(frozen=True)
+class Window:
+    key: str
+    label: str
+    start: dt.date
+    end: dt.date
+    person_times: int = 0
+    persons: int = 0
+
+
+def windows(today: dt.date) -> list[Window]:
+    """Today, this week (Monday to Sunday), this month, and 1 January to today."""
+    monday = today - dt.timedelta(days=today.weekday())
+    month_start = today.replace(day=1)
+    next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
+    return [
+        Window("today", _("今天"), today, today),
+        Window("week", _("本周"), monday, monday + dt.timedelta(days=6)),
+        Window("month", _("本月"), month_start, next_month - dt.timedelta(days=1)),
+        Window("year", _("今年以来"), today.replace(month=1, day=1), today),
+    ]
+
+
+def _counted(qs: QuerySet[LedgerEntry], spans: list[Window]) -> list[Window]:
+    """Person-times and persons of every window, in one query."""
+    aggregates: dict[str, Any] = {}
+    for w in spans:
+        inside = Q(occurred_on__gte=w.start, occurred_on__lte=w.end)
+        aggregates[f"{w.key}_times"] = Count("id", filter=inside)
+        aggregates[f"{w.key}_persons"] = Count(
+            "elder", distinct=True, filter=inside & Q(elder__isnull=False)
+        )
+    totals = ledger_in(
+        qs=qs, start=min(w.start for w in spans), end=max(w.end for w in spans)
+    ).aggregate(**aggregates)
+    return [
+        Window(w.key, w.label, w.start, w.end, totals[f"{w.key}_times"], totals[f"{w.key}_persons"])
+        for w in spans
+    ]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One line of a breakdown: a scenario, a channel or a site, and its person-times."""
+
+    name: str
+    person_times: int
+    persons: int | None = None
+    site_id: int | None = None
+
+
+def _scenarios(qs: QuerySet[LedgerEntry]) -> list[Part]:
+    english = (get_language() or "").startswith("en")
+    found = (
+        qs.filter(kind=LedgerKind.HELP)
+        .values(
+            "help_session__scenarios__name",
+            "help_session__scenarios__name_en",
+            "help_session__scenarios__sort",
+        )
+        .annotate(n=Count("id"))
+        .order_by("-n", "help_session__scenarios__sort")
+    )
+    return [
+        Part(
+            f["help_session__scenarios__name_en" if english else "help_session__scenarios__name"],
+            f["n"],
+        )
+        for f in found
+        if f["help_session__scenarios__name"] is not None
+    ]
+
+
+def _channels(qs: QuerySet[LedgerEntry]) -> list[Part]:
+    found = qs.values("kind", "help_session__channel").annotate(n=Count("id")).order_by()
+    order = [*Channel.values, None]  # ties in the form's order; training last
+    parts = []
+    for f in sorted(found, key=lambda f: (-f["n"], order.index(f["help_session__channel"]))):
+        if f["kind"] == LedgerKind.TRAINING:
+            name = _("课堂培训")
+        else:
+            name = str(Channel(f["help_session__channel"]).label)
+        parts.append(Part(name, f["n"]))
+    return parts
+
+
+def _sites(qs: QuerySet[LedgerEntry]) -> list[Part]:
+    found = (
+        qs.values("site", "site__name")
+        .annotate(n=Count("id"), persons=Count("elder", distinct=True))
+        .order_by("-n", "site__name")[:TOP_SITES]
+    )
+    return [Part(f["site__name"], f["n"], f["persons"], f["site"]) for f in found]
+
+
+def _daily(qs: QuerySet[LedgerEntry], today: dt.date) -> list[tuple[dt.date, int]]:
+    first = today - dt.timedelta(days=DAYS - 1)
+    found = dict(
+        ledger_in(qs=qs, start=first, end=today)
+        .values("occurred_on")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("occurred_on", "n")
+    )
+    return [(day, found.get(day, 0)) for day in (first + dt.timedelta(days=i) for i in range(DAYS))]
+
+
+def _bars(chart_id: str, label: str, parts: list[Part]) -> Chart | None:
+    if not parts:
+        return None
+    return Chart(
+        id=chart_id,
+        label=label,
+        kind="bars",
+        categories=[p.name for p in parts],
+        series=[Series(_("人次"), [p.person_times for p in parts])],
+    )
+
+
+def day_label(day: dt.date) -> str:
+    return _("%(month)s月%(day)s日") % {"month": day.month, "day": day.day}
+
+
+# --- Scope -------------------------------------------------------------------------------------
+
+
+def _regions(user) -> QuerySet[Region]:
+    return Region.objects.filter(
+        scope_q(user, roles.RECORDS_VIEW, site_field=None, region_path_field="path"),
+        level__in=TREE_LEVELS,
+    )
+
+
+def _top_region(user) -> Region | None:
+    found = [m.region for m in memberships_of(user) if m.role in roles.RECORDS_VIEW and m.region]
+    return min(found, key=lambda r: (len(r.path), r.path), default=None)
+
+
+def _site(sites: QuerySet[Site], value: str) -> Site:
+    try:
+        pk = int(value)
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(sites.select_related("region"), pk=pk)
+
+
+def _scope(request: HttpRequest) -> tuple[Region | None, Site | None]:
+    """The region or the site the dashboard shows: asked for (and inside the user's scope,
+    else 404) or the user's own — their top region, else their first site."""
+    user = request.user
+    sites = sites_for(user, roles.RECORDS_VIEW)
+    site_value = request.GET.get("site", "")
+    region_value = request.GET.get("region", "")
+    region = get_object_or_404(_regions(user), code=region_value) if region_value else None
+    if site_value:
+        site = _site(sites, site_value)
+        # The chooser sends both: a site from another region means the region was changed.
+        if region is None or site.region_path.startswith(region.path):
+            return None, site
+        return region, None
+    if region is not None:
+        return region, None
+    top = _top_region(user)
+    if top is not None:
+        return top, None
+    first = sites.select_related("region").order_by("name", "id").first()
+    if first is None:
+        raise Http404
+    return None, first
+
+
+@require_roles(roles.RECORDS_VIEW)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    region, site = _scope(request)
+    ledger = ledger_for(user, roles.RECORDS_VIEW)
+    if site is not None:
+        ledger = ledger.filter(site=site)
+    else:
+        assert region is not None
+        ledger = ledger.filter(region_path__under=region.path)
+
+    spans = _counted(ledger, windows(today))
+    period = request.GET.get("period", DEFAULT_PERIOD)
+    chosen = next((w for w in spans if w.key == period), spans[-1])
+    in_period = ledger_in(qs=ledger, start=chosen.start, end=chosen.end)
+    scenarios = _scenarios(in_period)
+    channels = _channels(in_period)
+    top_sites = _sites(in_period) if site is None else []
+    daily = _daily(ledger, today)
+
+    # The chooser: regions for region-scoped users; sites when a street (or a site) is shown,
+    # or for users who hold sites only.
+    region_scoped = _top_region(user) is not None
+    street = region if region is not None else (site.region if site is not None else None)
+    if not region_scoped:
+        site_options = sites_for(user, roles.RECORDS_VIEW).order_by("name", "id")
+    elif street is not None and street.level == RegionLevel.STREET:
+        site_options = (
+            sites_for(user, roles.RECORDS_VIEW)
+            .filter(region_path__under=street.path)
+            .order_by("name", "id")
+        )
+    else:
+        site_options = None
+    chooser = DashboardChooserForm(
+        regions=_regions(user).select_related("parent").order_by("path") if region_scoped else None,
+        sites=site_options,
+        initial={
+            "region": street if region is None else region,
+            "site": site,
+            "period": chosen.key,
+        },
+    )
+    name = site.name if site is not None else region.name if region is not None else ""
+    return render_page(
+        request,
+        "workspace/dashboard.html",
+        {
+            "name": name,
+            "site": site,
+            "region": region,
+            "today": today,
+            "chooser": chooser,
+            "windows": spans,
+            "chosen": chosen,
+            "scenarios": scenarios,
+            "scenario_chart": _bars(
+                "chart-scenarios",
+                _("条形图：各场景的人次，多的在前。数字见上面的表格。"),
+                scenarios[:TOP_SITES],
+            ),
+            "channels": channels,
+            "channel_chart": _bars(
+                "chart-channels", _("条形图：各服务方式的人次。数字见上面的表格。"), channels
+            ),
+            "top_sites": top_sites,
+            "site_chart": _bars(
+                "chart-sites",
+                _("条形图：人次最多的站点。数字见上面的表格。"),
+                top_sites,
+            ),
+            "daily": [(day_label(d), d, n) for d, n in daily],
+            "daily_chart": Chart(
+                id="chart-daily",
+                label=_("折线图：最近 30 天每天的人次。每天的数字见下面的表格。"),
+                kind="line",
+                categories=[day_label(d) for d, _n in daily],
+                series=[Series(_("人次"), [n for _d, n in daily])],
+            )
+            if any(n for _d, n in daily)
+            else None,
+            "daily_total": sum(n for _d, n in daily),
+        },
+    )
