@@ -116,18 +116,21 @@ def load(*, sites: list[Site], district_admin: User, today: dt.date) -> dict:
         elders_by_street[street.pk].append(elder)
 
     tz = timezone.get_current_timezone()
+    now = timezone.now()
     start = first_day(today)
     sessions: list[HelpSession] = []
     chosen: list[list[Service]] = []
     for street, pace in zip(streets, PACE, strict=False):
         per_weekday = pace * 1000 / 195  # about 195 weekdays from January to September
         day = start
-        while day < today:
+        while day <= today:
             if day.weekday() < 5:
                 for _ in range(_poisson(rng, per_weekday)):
                     site = rng.choice(sites_by_street[street.pk])
                     hour = rng.choice([9, 9, 10, 10, 11, 13, 14, 14, 15, 16])
                     when = dt.datetime.combine(day, dt.time(hour, rng.randrange(0, 60, 5)), tz)
+                    if when > now:  # today: only what has happened so far
+                        continue
                     elder = rng.choice(elders_by_street[street.pk]) if rng.random() < 0.6 else None
                     picked = {rng.choices(codes, weights)[0] for _ in range(rng.choice([1, 1, 2]))}
                     helper = helpers[site.pk]
