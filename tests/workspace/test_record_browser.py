@@ -122,6 +122,7 @@ PAGES = {
     "review": ("street_admin", "/workspace/records/review/"),
     "import": ("site_manager", "/workspace/records/import/"),
     "elder-new": ("volunteer", "/workspace/elders/new/"),
+    "elders": ("site_manager", "/workspace/elders/"),
 }
 
 

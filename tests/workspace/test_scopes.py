@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 
 from huoban.accounts.models import Membership, Role
 from huoban.budget.models import Expense
+from huoban.people.services import elder_create
 from huoban.records.models import Flag, ImportBatch
 from huoban.records.services import help_session_log
 from huoban.sites.models import DeskException, Organisation, Service
@@ -113,6 +114,12 @@ TABLE = [
     ("record_import", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
     ("record_import_template", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
     ("record_import_preview", "batch", (403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 302)),
+    ("elder_list", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("elder_edit", "elder_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("elder_edit", "elder_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("elder_edit", "elder_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    # Reading a number is a POST (audited); a GET is refused after the role check.
+    ("elder_reveal", "elder_a", (403, 403, 405, 405, 405, 405, 405, 403, 403, 403, 302)),
     ("elder_create", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
     ("review_queue", None, (403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 302)),
     ("record_detail", "record_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
@@ -204,7 +211,7 @@ def _expense(street) -> Expense:
     )
 
 
-def _kwargs(world, target: str | None) -> dict:
+def _kwargs(world, target: str | None, name: str = "") -> dict:
     """URL arguments for a target; creates the objects that the world fixture lacks."""
     if target is None or target.startswith("?"):
         return {}
@@ -220,6 +227,15 @@ def _kwargs(world, target: str | None) -> dict:
             return {"public_id": session.public_id}
         flag = Flag.objects.create(help_session=session, rule="back_dated", detail="补记过久")
         return {"flag_id": flag.pk}
+    if target.startswith("elder_"):
+        site = getattr(world, f"site_{target[-1]}")
+        elder = elder_create(
+            actor=world.personas["city_admin"], site=site, name="张小明", consent=True
+        )
+        kwargs = {"public_id": elder.public_id}
+        if name == "elder_reveal":
+            kwargs["field"] = "mobile"
+        return kwargs
     if target == "batch":
         batch = ImportBatch.objects.create(
             filename="a.xlsx",
@@ -298,7 +314,7 @@ def _query(world, target: str | None) -> str:
 def test_it_gives_each_persona_the_expected_status(
     world, client_for, client, name, target, persona, status
 ):
-    url = reverse(f"workspace:{name}", kwargs=_kwargs(world, target)) + _query(world, target)
+    url = reverse(f"workspace:{name}", kwargs=_kwargs(world, target, name)) + _query(world, target)
     response = client.get(url) if persona == ANONYMOUS else client_for(persona).get(url)
     response.close()  # as a server does after sending: closes a streamed file (a receipt)
     assert response.status_code == status, (

@@ -3,6 +3,7 @@ from django.urls import path
 from huoban.workspace.views import (
     budget,
     dashboard,
+    elders,
     home,
     organisations,
     people,
@@ -43,7 +44,14 @@ urlpatterns = [
     path("records/<uuid:public_id>/", records.record_detail, name="record_detail"),
     path("records/<uuid:public_id>/amend/", records.record_amend, name="record_amend"),
     path("records/<uuid:public_id>/void/", records.record_void, name="record_void"),
+    path("elders/", elders.elder_list, name="elder_list"),
     path("elders/new/", records.elder_create, name="elder_create"),
+    path("elders/<uuid:public_id>/", elders.elder_edit, name="elder_edit"),
+    path(
+        "elders/<uuid:public_id>/reveal/<str:field>/",
+        elders.elder_reveal,
+        name="elder_reveal",
+    ),
     path("budget/", budget.budget_list, name="budget_list"),
     path("budget/<str:code>/<int:year>/", budget.budget_ledger, name="budget_ledger"),
     path("budget/<str:code>/<int:year>/cap/", budget.budget_cap, name="budget_cap"),
