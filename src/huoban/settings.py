@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "huoban.records",
     "huoban.targets",
     "huoban.budget",
+    "huoban.classes",
+    "huoban.roster",
     "huoban.portal",
     "huoban.workspace",
     "huoban.api",

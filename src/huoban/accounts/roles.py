@@ -61,3 +61,9 @@ BUDGET_CAP = frozenset({Role.DISTRICT_ADMIN, Role.PROGRAMME_OFFICE})
 # a district admin splits the district's among its streets (targets.services decides).
 TARGETS_VIEW = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.PROGRAMME_OFFICE})
 TARGETS_SET = frozenset({Role.DISTRICT_ADMIN, Role.PROGRAMME_OFFICE})
+# Duty roster (值班): site managers and the admins above them plan a site's shifts; the
+# volunteers of the site see its roster (and are put on it).
+ROSTER_EDIT = frozenset(
+    {Role.SITE_MANAGER, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.PROGRAMME_OFFICE}
+)
+ROSTER_VIEW = ROSTER_EDIT | {Role.VOLUNTEER}

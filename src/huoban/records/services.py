@@ -301,3 +301,23 @@ def flag_review(*, actor: Any, flag: Flag, decision: str, note: str = "") -> Fla
         flag.save(update_fields=["review_note"])
         return flag
     raise ValidationError({"decision": _("请选择“确认无误”或“作废记录”。")})
+
+
+def training_attendance_record(
+    *, site: Site, elder: Any, occurred_at: dt.datetime, source_key: str
+) -> tuple[LedgerEntry, bool]:
+    """Write one training person-time for an elder at a class; the same key writes once.
+
+    Called by the classes app at check-in; returns the entry and whether it is new.
+    """
+    return LedgerEntry.objects.get_or_create(
+        source_key=source_key,
+        defaults={
+            "kind": LedgerKind.TRAINING,
+            "site": site,
+            "region_path": site.region_path,
+            "elder": elder,
+            "occurred_at": occurred_at,
+            "occurred_on": timezone.localdate(occurred_at),
+        },
+    )

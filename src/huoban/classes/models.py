@@ -1,0 +1,193 @@
+"""Courses, class sessions at sites, sign-ups with a waiting list, check-in.
+
+Seed 000's level-2 rows: classes at least monthly, each at least 1.5 hours, announced and
+recruited at least two weeks ahead. A session that misses either is allowed but marked as
+not counting toward level 2, and the site manager is told why before publishing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Seed 000, level 2: each class at least 1.5 hours, recruited at least two weeks ahead.
+LEVEL2_MINUTES = 90
+LEVEL2_NOTICE = dt.timedelta(days=14)
+# Sign-ups and cancellations can be taken back for this long (a mistaken tap).
+UNDO_WINDOW = dt.timedelta(minutes=10)
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out on the phone
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+class Course(models.Model):
+    """A course template: what is taught, for which scenario, with which materials."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(gettext_lazy("课程名称"), max_length=100)
+    scenario = models.ForeignKey(
+        "sites.Service",
+        verbose_name=gettext_lazy("场景"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": "scenario"},
+    )
+    description = models.TextField(gettext_lazy("课程介绍"), blank=True)
+    materials = models.TextField(gettext_lazy("教材和准备"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = gettext_lazy("课程")
+        verbose_name_plural = gettext_lazy("课程")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SessionKind(models.TextChoices):
+    CLASS = "class", gettext_lazy("课堂")
+    LECTURE = "lecture", gettext_lazy("讲座")
+    PRODUCT = "product", gettext_lazy("产品体验")
+
+
+class SessionStatus(models.TextChoices):
+    DRAFT = "draft", gettext_lazy("草稿")
+    PUBLISHED = "published", gettext_lazy("已发布")
+    CANCELLED = "cancelled", gettext_lazy("已取消")
+
+
+class ClassSession(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    site = models.ForeignKey(
+        "sites.Site",
+        verbose_name=gettext_lazy("站点"),
+        on_delete=models.PROTECT,
+        related_name="class_sessions",
+    )
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)
+    course = models.ForeignKey(
+        Course,
+        verbose_name=gettext_lazy("课程"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    kind = models.CharField(
+        gettext_lazy("类型"), max_length=16, choices=SessionKind.choices, default=SessionKind.CLASS
+    )
+    title = models.CharField(gettext_lazy("标题"), max_length=100)
+    start = models.DateTimeField(gettext_lazy("开始"))
+    end = models.DateTimeField(gettext_lazy("结束"))
+    capacity = models.PositiveSmallIntegerField(gettext_lazy("名额"))
+    teacher = models.CharField(gettext_lazy("授课人"), max_length=50, blank=True)
+    status = models.CharField(
+        gettext_lazy("状态"),
+        max_length=16,
+        choices=SessionStatus.choices,
+        default=SessionStatus.DRAFT,
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = gettext_lazy("课堂")
+        verbose_name_plural = gettext_lazy("课堂")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="class_ends_after"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="class_has_places"),
+        ]
+        indexes = [models.Index(fields=["site", "start"], name="class_site_start_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+    def level2_reasons(self, published_at: dt.datetime | None = None) -> list[str]:
+        """Why this session would not count toward level 2 (empty: it counts)."""
+        reasons = []
+        if self.minutes < LEVEL2_MINUTES:
+            reasons.append(
+                _("时长 %(n)s 分钟，二级站点要求每次课不少于 90 分钟。") % {"n": self.minutes}
+            )
+        announced = published_at or self.published_at
+        if announced is not None and self.start - announced < LEVEL2_NOTICE:
+            days = max((self.start - announced).days, 0)
+            reasons.append(
+                _("开课前 %(n)s 天才发布，二级站点要求提前至少 14 天发布招募。") % {"n": days}
+            )
+        return reasons
+
+    @property
+    def counts_for_level2(self) -> bool:
+        return self.published_at is not None and not self.level2_reasons()
+
+
+class SignUpStatus(models.TextChoices):
+    CONFIRMED = "confirmed", gettext_lazy("已报名")
+    WAITING = "waiting", gettext_lazy("候补")
+    CANCELLED = "cancelled", gettext_lazy("已取消")
+
+
+class SignUpChannel(models.TextChoices):
+    SELF = "self", gettext_lazy("本人")
+    FAMILY = "family", gettext_lazy("亲友代报")
+    STAFF = "staff", gettext_lazy("工作人员代报")
+    WALK_IN = "walk_in", gettext_lazy("现场加入")
+
+
+class SignUp(models.Model):
+    """One elder's place (or place in the queue) in one class session."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(ClassSession, on_delete=models.PROTECT, related_name="signups")
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="signups")
+    status = models.CharField(max_length=16, choices=SignUpStatus.choices)
+    channel = models.CharField(max_length=16, choices=SignUpChannel.choices)
+    # The waiting list's order: the moment one joined it (a restored place keeps its own).
+    queued_at = models.DateTimeField()
+    code = models.CharField(max_length=8, unique=True, default=new_code, editable=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status_changed_at = models.DateTimeField()
+    # The status before the last change, so that a change can be undone within the window.
+    previous_status = models.CharField(max_length=16, choices=SignUpStatus.choices, blank=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["queued_at", "id"]
+        verbose_name = gettext_lazy("报名")
+        verbose_name_plural = gettext_lazy("报名")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "elder"],
+                condition=~Q(status="cancelled"),
+                name="signup_once_per_elder",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status", "queued_at"], name="signup_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.session} — {self.elder}"

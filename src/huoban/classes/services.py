@@ -1,0 +1,341 @@
+"""Scheduling classes, signing elders up (with a waiting list), cancelling, undoing, and
+checking in. Every change is audited; check-in writes training person-times to the ledger.
+
+Sign-ups for one session are serialised by locking the session's row (``select_for_update``;
+SQLite's immediate transactions serialise all writes), so that simultaneous sign-ups can
+never take more places than there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huoban.accounts import roles
+from huoban.accounts.selectors import holds_role_over
+from huoban.audit.services import audit_record
+from huoban.classes.models import (
+    UNDO_WINDOW,
+    ClassSession,
+    Course,
+    SessionKind,
+    SessionStatus,
+    SignUp,
+    SignUpChannel,
+    SignUpStatus,
+)
+from huoban.records.services import training_attendance_record
+from huoban.sites.models import Site
+
+# Who schedules classes at a site, and who signs elders up and checks them in.
+MANAGE = roles.SITE_EDIT
+DESK = roles.RECORDS_LOG
+
+
+def _holds(actor: Any, wanted, site: Site) -> bool:
+    return holds_role_over(actor, wanted, region_path=site.region_path, site_id=site.pk)
+
+
+@transaction.atomic
+def session_create(
+    *,
+    actor: Any,
+    site: Site,
+    title: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    capacity: int,
+    kind: str = SessionKind.CLASS,
+    course: Course | None = None,
+    teacher: str = "",
+    now: dt.datetime | None = None,
+) -> ClassSession:
+    """Schedule a class session (a draft until published)."""
+    now = now or timezone.now()
+    if not _holds(actor, MANAGE, site):
+        raise PermissionDenied(_("您不能在这个站点安排课堂。"))
+    errors: dict[str, list[str]] = defaultdict(list)
+    title = (title or "").strip()
+    if not title:
+        errors["title"].append(_("请填写标题。"))
+    if start is None or end is None:
+        errors["start"].append(_("请填写开始和结束时间。"))
+    else:
+        if end <= start:
+            errors["end"].append(_("结束时间要晚于开始时间。"))
+        if start <= now:
+            errors["start"].append(_("开始时间已经过去了。"))
+        if timezone.localdate(start) != timezone.localdate(end):
+            errors["end"].append(_("一节课要在同一天内结束。"))
+    if kind not in SessionKind.values:
+        errors["kind"].append(_("请选择类型。"))
+    if capacity is None or capacity < 1:
+        errors["capacity"].append(_("名额至少 1 人。"))
+    elif not site.classroom_capacity:
+        errors["capacity"].append(_("这个站点没有登记课堂容量，请先在站点资料里填写。"))
+    elif capacity > site.classroom_capacity:
+        errors["capacity"].append(
+            _("名额不能超过站点课堂容纳人数 %(n)s 人。") % {"n": site.classroom_capacity}
+        )
+    if errors:
+        raise ValidationError(dict(errors))
+    session = ClassSession.objects.create(
+        site=site,
+        region_path=site.region_path,
+        course=course,
+        kind=kind,
+        title=title,
+        start=start,
+        end=end,
+        capacity=capacity,
+        teacher=teacher.strip(),
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="class.create",
+        obj=session,
+        changes={"title": title, "start": start, "end": end, "capacity": capacity},
+    )
+    return session
+
+
+@transaction.atomic
+def session_publish(
+    *, actor: Any, session: ClassSession, now: dt.datetime | None = None
+) -> list[str]:
+    """Publish a draft for sign-up. Returns the reasons (if any) it will not count toward
+    level 2 — the page shows them before the manager confirms."""
+    now = now or timezone.now()
+    if not _holds(actor, MANAGE, session.site):
+        raise PermissionDenied(_("您不能发布这节课。"))
+    if session.status != SessionStatus.DRAFT:
+        raise ValidationError(_("只有草稿可以发布。"))
+    if session.start <= now:
+        raise ValidationError(_("开始时间已经过去了，不能发布。"))
+    session.status = SessionStatus.PUBLISHED
+    session.published_at = now
+    session.save(update_fields=["status", "published_at", "updated_at"])
+    reasons = session.level2_reasons()
+    audit_record(
+        actor=actor, action="class.publish", obj=session, changes={"level2_reasons": reasons}
+    )
+    return reasons
+
+
+def _locked(session: ClassSession) -> ClassSession:
+    return ClassSession.objects.select_for_update().get(pk=session.pk)
+
+
+def _confirmed(session: ClassSession) -> int:
+    return session.signups.filter(status=SignUpStatus.CONFIRMED).count()
+
+
+def _promote(session: ClassSession, now: dt.datetime) -> list[SignUp]:
+    """Fill free places from the waiting list, first come first served."""
+    free = session.capacity - _confirmed(session)
+    promoted: list[SignUp] = []
+    if free <= 0:
+        return promoted
+    for signup in session.signups.filter(status=SignUpStatus.WAITING).order_by("queued_at", "id")[
+        :free
+    ]:
+        signup.previous_status = signup.status
+        signup.status = SignUpStatus.CONFIRMED
+        signup.promoted_at = now
+        signup.save(update_fields=["previous_status", "status", "promoted_at", "updated_at"])
+        audit_record(actor=None, action="signup.promote", obj=signup)
+        promoted.append(signup)
+    return promoted
+
+
+@transaction.atomic
+def signup_create(
+    *,
+    actor: Any,
+    session: ClassSession,
+    elder: Any,
+    channel: str = SignUpChannel.STAFF,
+    now: dt.datetime | None = None,
+) -> SignUp:
+    """A place for ``elder`` if one is free, otherwise a place on the waiting list."""
+    now = now or timezone.now()
+    if not _holds(actor, DESK, session.site):
+        raise PermissionDenied(_("您不能为这节课报名。"))
+    session = _locked(session)
+    if session.status != SessionStatus.PUBLISHED:
+        raise ValidationError(_("这节课还没有发布或已经取消，不能报名。"))
+    if session.start <= now:
+        raise ValidationError(_("这节课已经开始，不能再报名。"))
+    existing = session.signups.exclude(status=SignUpStatus.CANCELLED).filter(elder=elder).first()
+    if existing is not None:
+        raise ValidationError(
+            _("%(name)s已经报名了这节课（%(status)s）。")
+            % {"name": elder.name, "status": existing.get_status_display()}
+        )
+    status = (
+        SignUpStatus.CONFIRMED if _confirmed(session) < session.capacity else SignUpStatus.WAITING
+    )
+    try:
+        with transaction.atomic():
+            signup = SignUp.objects.create(
+                session=session,
+                elder=elder,
+                status=status,
+                channel=channel,
+                queued_at=now,
+                status_changed_at=now,
+                by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError(_("%(name)s已经报名了这节课。") % {"name": elder.name}) from None
+    audit_record(
+        actor=actor,
+        action="signup.create",
+        obj=signup,
+        changes={"status": status, "channel": channel},
+    )
+    return signup
+
+
+def _change(signup: SignUp, status: str, now: dt.datetime) -> None:
+    signup.previous_status = signup.status
+    signup.status = status
+    signup.status_changed_at = now
+    signup.save(update_fields=["previous_status", "status", "status_changed_at", "updated_at"])
+
+
+@transaction.atomic
+def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -> list[SignUp]:
+    """Give up a place (or a place in the queue) before the class starts; the first people
+    waiting move up. Returns those promoted."""
+    now = now or timezone.now()
+    if not _holds(actor, DESK, signup.session.site):
+        raise PermissionDenied(_("您不能取消这个报名。"))
+    session = _locked(signup.session)
+    signup.refresh_from_db()
+    if signup.status == SignUpStatus.CANCELLED:
+        raise ValidationError(_("这个报名已经取消了。"))
+    if session.start <= now:
+        raise ValidationError(_("课程已经开始，不能再取消。"))
+    _change(signup, SignUpStatus.CANCELLED, now)
+    audit_record(actor=actor, action="signup.cancel", obj=signup)
+    return _promote(session, now)
+
+
+@transaction.atomic
+def signup_undo(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -> SignUp:
+    """Take back a sign-up or a cancellation within ten minutes of making it.
+
+    An undone cancellation gets the place back if one is free; otherwise it goes back on the
+    waiting list at its original place in the queue (ahead of those who joined later).
+    """
+    now = now or timezone.now()
+    if not _holds(actor, DESK, signup.session.site):
+        raise PermissionDenied(_("您不能撤销这个报名。"))
+    session = _locked(signup.session)
+    signup.refresh_from_db()
+    if now - signup.status_changed_at > UNDO_WINDOW:
+        raise ValidationError(_("已经超过 10 分钟，不能撤销了。"))
+    if session.start <= now:
+        raise ValidationError(_("课程已经开始，不能撤销。"))
+    if signup.status != SignUpStatus.CANCELLED:
+        if signup.previous_status:
+            raise ValidationError(_("这个报名没有可以撤销的操作。"))
+        _change(signup, SignUpStatus.CANCELLED, now)
+        audit_record(actor=actor, action="signup.undo", obj=signup, changes={"undone": "create"})
+        _promote(session, now)
+        return signup
+    if signup.previous_status not in (SignUpStatus.CONFIRMED, SignUpStatus.WAITING):
+        raise ValidationError(_("这个报名没有可以撤销的操作。"))
+    if (
+        session.signups.exclude(pk=signup.pk)
+        .exclude(status=SignUpStatus.CANCELLED)
+        .filter(elder=signup.elder)
+        .exists()
+    ):
+        raise ValidationError(_("这位长者已经重新报名了。"))
+    free = _confirmed(session) < session.capacity
+    restored = SignUpStatus.CONFIRMED if free else SignUpStatus.WAITING
+    signup.status = restored
+    signup.previous_status = ""
+    signup.status_changed_at = now
+    signup.save(update_fields=["status", "previous_status", "status_changed_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="signup.undo",
+        obj=signup,
+        changes={"undone": "cancel", "status": restored},
+    )
+    return signup
+
+
+@transaction.atomic
+def signup_check_in(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -> bool:
+    """Mark an elder present and write one training person-time; checking in twice counts
+    once. Returns whether this was the first check-in."""
+    now = now or timezone.now()
+    session = signup.session
+    if not _holds(actor, DESK, session.site):
+        raise PermissionDenied(_("您不能为这节课签到。"))
+    if session.status != SessionStatus.PUBLISHED:
+        raise ValidationError(_("这节课没有发布或已经取消。"))
+    if signup.status != SignUpStatus.CONFIRMED:
+        raise ValidationError(
+            _("%(name)s的报名是“%(status)s”，不能签到。")
+            % {"name": signup.elder.name, "status": signup.get_status_display()}
+        )
+    if now < session.start - dt.timedelta(hours=2) or now > session.end + dt.timedelta(hours=2):
+        raise ValidationError(_("只能在上课前后两小时内签到。"))
+    first = signup.checked_in_at is None
+    if first:
+        signup.checked_in_at = now
+        signup.save(update_fields=["checked_in_at", "updated_at"])
+        audit_record(actor=actor, action="signup.check_in", obj=signup)
+    training_attendance_record(
+        site=session.site,
+        elder=signup.elder,
+        occurred_at=session.start,
+        source_key=f"class:{session.public_id}:{signup.elder.public_id}",
+    )
+    return first
+
+
+def signup_by_code(session: ClassSession, code: str) -> SignUp:
+    """The sign-up with this confirmation code (typed or scanned) in this session."""
+    found = session.signups.filter(code=(code or "").strip().upper()).first()
+    if found is None:
+        raise ValidationError(_("这节课没有确认码为“%(code)s”的报名。") % {"code": code})
+    return found
+
+
+@transaction.atomic
+def walk_in_add(
+    *, actor: Any, session: ClassSession, elder: Any, now: dt.datetime | None = None
+) -> SignUp:
+    """An elder who came without signing up: a place if one is free, and checked in."""
+    now = now or timezone.now()
+    if not _holds(actor, DESK, session.site):
+        raise PermissionDenied(_("您不能为这节课签到。"))
+    locked = _locked(session)
+    if _confirmed(locked) >= locked.capacity:
+        raise ValidationError(_("名额已满，不能再加人。"))
+    signup = SignUp.objects.create(
+        session=locked,
+        elder=elder,
+        status=SignUpStatus.CONFIRMED,
+        channel=SignUpChannel.WALK_IN,
+        queued_at=now,
+        status_changed_at=now,
+        previous_status=SignUpStatus.CONFIRMED,
+        by=actor,
+    )
+    audit_record(actor=actor, action="signup.walk_in", obj=signup)
+    signup_check_in(actor=actor, signup=signup, now=now)
+    return signup

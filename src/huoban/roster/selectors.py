@@ -1,0 +1,95 @@
+"""Reading rosters: scoped shifts, a person's own shifts, week coverage, who is on duty."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from huoban.accounts.models import User
+from huoban.accounts.selectors import scope_q
+from huoban.roster import coverage
+from huoban.roster.coverage import WeekCoverage
+from huoban.roster.models import RequestStatus, Shift, ShiftRequest, ShiftStatus
+from huoban.sites.models import Site
+from huoban.sites.selectors import desk_hours
+
+
+def shifts_for(user: User, roles: Iterable[str]) -> QuerySet[Shift]:
+    """Shifts (planned and cancelled) at the sites inside the user's scopes of ``roles``."""
+    return Shift.objects.filter(
+        scope_q(user, roles, site_field="site_id", region_path_field="site__region_path")
+    ).select_related("site", "person")
+
+
+def shift_requests_for(user: User, roles: Iterable[str]) -> QuerySet[ShiftRequest]:
+    """Swap and cancel requests about shifts at the sites inside the user's scopes."""
+    return ShiftRequest.objects.filter(
+        scope_q(
+            user, roles, site_field="shift__site_id", region_path_field="shift__site__region_path"
+        )
+    ).select_related("shift", "shift__site", "requested_by")
+
+
+def open_requests(qs: QuerySet[ShiftRequest]) -> QuerySet[ShiftRequest]:
+    return qs.filter(status=RequestStatus.OPEN).order_by("shift__start", "id")
+
+
+def my_shifts(user: User, start: dt.datetime, end: dt.datetime) -> QuerySet[Shift]:
+    """The user's own planned shifts that run at some moment from ``start`` to ``end``."""
+    return (
+        Shift.objects.filter(person=user, status=ShiftStatus.PLANNED, start__lt=end, end__gt=start)
+        .select_related("site")
+        .order_by("start", "id")
+    )
+
+
+def _week_bounds(monday: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    first = dt.datetime.combine(monday, dt.time(0), tz)
+    return first, dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tz)
+
+
+def week_coverages(site_ids: Iterable[int], monday: dt.date) -> dict[int, WeekCoverage]:
+    """The week's desk coverage of many sites, in three queries (periods, exceptions, shifts).
+
+    ``monday`` may be any date of the week; only planned shifts count.
+    """
+    ids = list(site_ids)
+    monday = coverage.monday_of(monday)
+    hours = desk_hours(ids, monday)
+    first, last = _week_bounds(monday)
+    spans: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for site_id, start, end in (
+        Shift.objects.filter(
+            site_id__in=ids, status=ShiftStatus.PLANNED, start__lt=last, end__gt=first
+        )
+        .order_by()
+        .values_list("site_id", "start", "end")
+    ):
+        spans[site_id].append((start, end))
+    return {pk: coverage.week_coverage(hours[pk], monday, spans[pk]) for pk in ids}
+
+
+def week_coverage(site: Site, monday: dt.date) -> WeekCoverage:
+    """One site's week (Monday to Sunday): published desk time, its staffing, the rule."""
+    return week_coverages([site.pk], monday)[site.pk]
+
+
+def on_duty_now(site: Site, now: dt.datetime | None = None) -> list[User]:
+    """Who is on duty at ``site`` at ``now``: planned shifts with start ≤ now < end."""
+    now = now or timezone.now()
+    return list(
+        User.objects.filter(
+            is_active=True,
+            shifts__site=site,
+            shifts__status=ShiftStatus.PLANNED,
+            shifts__start__lte=now,
+            shifts__end__gt=now,
+        )
+        .distinct()
+        .order_by("name", "id")
+    )
