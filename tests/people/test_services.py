@@ -194,8 +194,19 @@ def test_it_lets_a_street_admin_register_without_a_site_in_their_street_only(wor
     elder = elder_create(actor=admin, site=None, name="吴阿姨", street=world.caoyang, consent=True)
     assert elder.region_path == world.caoyang.path
     assert elder.home_site is None
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError) as caught:
         elder_create(actor=admin, site=None, name="吴阿姨", street=world.changfeng, consent=True)
+    assert caught.value.message_dict["street"] == ["长风新村街道不在您的服务范围内。"]
+
+
+def test_it_keeps_a_site_manager_from_moving_an_elder_out_of_their_street(world, folks):
+    with pytest.raises(ValidationError) as caught:
+        elder_update(
+            actor=world.personas["site_manager"], elder=folks.zhang, street=world.jingan_street
+        )
+    assert "不在您的服务范围内" in caught.value.message_dict["street"][0]
+    folks.zhang.refresh_from_db()
+    assert folks.zhang.street != world.jingan_street
 
 
 # --- De-duplication -------------------------------------------------------------------------
@@ -283,7 +294,7 @@ def test_it_turns_a_duplicate_that_slips_past_the_check_into_the_same_message(
 
 
 def test_it_changes_an_elder_and_audits_old_and_new_masked(world, folks):
-    manager = world.personas["site_manager"]
+    manager = world.personas["district_admin"]
     elder = elder_update(
         actor=manager,
         elder=folks.zhang,

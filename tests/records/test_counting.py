@@ -160,3 +160,26 @@ def test_the_defaults_make_a_quick_walk_in(world, scenarios):
     assert session.elder is None and session.channel == "walk_in" and session.outcome == "solved"
     assert session.duration_minutes == 15 and session.occurred_at == at(10, 30)
     assert session.helper == world.personas["volunteer"]
+
+
+def test_an_elder_outside_the_loggers_scope_is_refused(world, scenarios):
+    from huoban.people.services import elder_create
+
+    stranger = elder_create(
+        actor=world.personas["city_admin"], site=world.site_c, name="静安长者", consent=True
+    )
+    with pytest.raises(ValidationError) as caught:
+        log(world, scenarios, elder=stranger)
+    assert "不在您的服务范围内" in caught.value.message_dict["elder"][0]
+    assert not HelpSession.objects.exists()
+
+
+def test_a_time_with_seconds_is_kept_to_the_minute_so_an_unchanged_form_changes_nothing(
+    world, scenarios
+):
+    session = log(world, scenarios, occurred_at=at(10) + dt.timedelta(seconds=42))
+    assert session.occurred_at == at(10)
+    with pytest.raises(ValidationError, match="没有需要更正的内容"):
+        help_session_amend(
+            actor=world.personas["site_manager"], session=session, reason="核对", occurred_at=at(10)
+        )

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from huoban.records.importing import (
     COLUMNS,
-    FileRefused,
+    SpreadsheetRefused,
     import_check,
     import_commit,
     import_template,
@@ -139,7 +139,7 @@ def test_two_identical_rows_in_one_file_are_reported(world, manager):
     ],
 )
 def test_an_unreadable_file_is_refused_whole(world, manager, filename, content, message):
-    with pytest.raises(FileRefused, match=message):
+    with pytest.raises(SpreadsheetRefused, match=message):
         import_check(actor=manager, filename=filename, content=content)
 
 
@@ -159,3 +159,14 @@ def test_the_template_has_the_columns_and_the_allowed_values(world):
     assert tuple(c.value for c in book["帮办记录"][1]) == COLUMNS
     help_text = " ".join(str(c.value) for row in book["填写说明"].iter_rows() for c in row)
     assert "就医" in help_text and "已转介" in help_text
+
+
+def test_two_helpers_importing_the_same_anonymous_row_both_count(world):
+    row = [("曹杨新村为老服务中心", "2026-11-20", "09:30", "", "", "", "就医")]
+    padded = [(*r, *([""] * (len(COLUMNS) - len(r)))) for r in row]
+    for persona in ("site_manager", "volunteer"):
+        actor = world.personas[persona]
+        import_commit(
+            actor=actor, batch=import_check(actor=actor, filename="a.xlsx", content=xlsx(padded))
+        )
+    assert HelpSession.objects.count() == 2

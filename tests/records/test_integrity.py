@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from huoban.records.models import Flag, FlagStatus, LedgerEntry
@@ -116,3 +117,14 @@ def test_volunteers_and_site_managers_do_not_review(world, scenarios):
     for persona in ("volunteer", "site_manager"):
         with pytest.raises(PermissionDenied):
             flag_review(actor=world.personas[persona], flag=flag, decision="confirm")
+
+
+def test_correcting_an_old_record_does_not_flag_it_as_back_dated(world, scenarios):
+    from huoban.records.services import help_session_amend
+
+    with time_machine.travel(at(10, day=2), tick=False):
+        session = log(world, scenarios, occurred_at=at(9, day=2))
+    help_session_amend(
+        actor=world.personas["site_manager"], session=session, reason="补备注", note="已核对"
+    )
+    assert flagged("back_dated") == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -57,3 +59,39 @@ def test_a_volunteer_may_not_read_a_number_in_full(world, client_for, elders):
 def test_an_unknown_field_is_refused(world, client_for, elders):
     url = reverse("workspace:elder_reveal", args=[elders[0].public_id, "password"])
     assert client_for("site_manager").post(url).status_code == 403
+
+
+def test_an_elders_page_lists_only_records_in_the_viewers_scope(
+    world, client_for, elders, scenarios
+):
+    from huoban.records.services import help_session_log
+
+    help_session_log(
+        actor=world.personas["district_admin"],
+        site=world.site_b,
+        elder=elders[0],
+        scenarios=[scenarios["chat"]],
+    )
+    url = reverse("workspace:elder_edit", args=[elders[0].public_id])
+    assert "长风长者照护之家" not in client_for("volunteer").get(url).content.decode()
+    assert "长风长者照护之家" in client_for("district_admin").get(url).content.decode()
+    def count_of_zhang(persona: str) -> str:
+        listed = client_for(persona).get("/workspace/elders/").content.decode()
+        row = re.search(r"张小明</a></td>(.*?)</tr>", listed, re.S).group(1)
+        return re.findall(r"<td>([^<]*)</td>", row)[-1]
+
+    assert count_of_zhang("volunteer") == "0"
+    assert count_of_zhang("district_admin") == "1"
+
+
+def test_a_site_in_a_neighbourhood_offers_its_street(world, client_for):
+    from huoban.accounts.models import Membership
+    from tests.conftest import region, site_in
+
+    estate = region("310107005001", "杏梅居委会", "neighbourhood", world.caoyang)
+    site = site_in(estate, world.org, "杏梅睦邻点", "31.241", "121.411")
+    user = world.personas["outsider"]
+    Membership.objects.create(user=user, role="volunteer", site=site)
+    client = client_for("outsider")
+    body = client.get("/workspace/elders/new/").content.decode()
+    assert "曹杨新村街道" in body

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from huoban.records.importing import COLUMNS
 from huoban.records.models import Flag, HelpSession, LedgerEntry
-from huoban.records.services import help_session_log
+from huoban.records.services import help_session_log, help_session_void
 from tests.conftest import at
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -225,3 +225,46 @@ def test_registering_an_elder_needs_consent_and_returns_to_the_desk(world, clien
     assert done.status_code == 302 and done.url.startswith("/workspace/records/log/?elder=")
     page = client.get(done.url).content.decode()
     assert "王阿婆" in page
+
+
+def test_the_counts_follow_the_filters(world, client_for, scenarios, elders):
+    log = help_session_log
+    kept = log(
+        actor=world.personas["volunteer"],
+        site=world.site_a,
+        elder=elders[0],
+        scenarios=[scenarios["chat"]],
+        occurred_at=at(9, day=20),
+    )
+    log(actor=world.personas["volunteer"], site=world.site_a, scenarios=[scenarios["chat"]])
+    voided = log(
+        actor=world.personas["volunteer"],
+        site=world.site_a,
+        elder=elders[1],
+        scenarios=[scenarios["chat"]],
+    )
+    help_session_void(actor=world.personas["site_manager"], session=voided, reason="重复")
+    client = client_for("street_admin")
+
+    def counts(**params) -> tuple[str, str]:
+        body = client.get("/workspace/records/", params).content.decode()
+        times = body.split('data-testid="person-times">')[1].split("<")[0]
+        persons = body.split('data-testid="persons">')[1].split("<")[0]
+        return times, persons
+
+    assert counts() == ("2", "1")
+    assert counts(start="2026-11-23") == ("1", "0")
+    assert counts(end="2026-11-20") == ("1", "1")
+    assert counts(status="voided") == ("0", "0")
+    assert kept.elder == elders[0]
+
+
+def test_confirming_an_import_twice_says_so_instead_of_failing(world, client_for):
+    rows = [("曹杨新村为老服务中心", "2026-11-20", "09:30", "", "", "", "就医")]
+    client = client_for("site_manager")
+    preview = client.post("/workspace/records/import/", {"file": _xlsx(rows)})
+    client.post(preview.url)
+    again = client.post(preview.url, follow=True)
+    assert again.status_code == 200
+    assert "没有通过检查或已经导入过" in again.content.decode()
+    assert HelpSession.objects.count() == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -62,6 +63,11 @@ def holds_role_over(
         if m.site_id is not None and site_id is not None and m.site_id == site_id:
             return True
     return False
+
+
+def holds_role_at_site(user: User, roles: Iterable[str], site: Any) -> bool:
+    """Whether the user holds one of ``roles`` at ``site`` or over a region above it."""
+    return holds_role_over(user, roles, region_path=site.region_path, site_id=site.pk)
 
 
 def scope_q(

@@ -23,8 +23,15 @@ from huoban.api.auth import ApiTokenAuth, request_user
 from huoban.api.errors import ApiValidationError, not_found
 from huoban.api.schemas import AUTH_ERRORS
 from huoban.people.selectors import elders_for
-from huoban.records.models import Channel, Flag, FlagStatus, HelpSession, Outcome
-from huoban.records.selectors import help_sessions_for, ledger_counts, ledger_for, ledger_in
+from huoban.records.models import Channel, Flag, FlagStatus, HelpSession, Outcome, Source
+from huoban.records.selectors import (
+    filter_help_sessions,
+    help_counts,
+    help_sessions_for,
+    ledger_counts,
+    ledger_for,
+    ledger_in,
+)
 from huoban.records.services import help_session_log
 from huoban.regions.models import Region
 from huoban.sites.models import Service, ServiceKind
@@ -163,7 +170,7 @@ def help_session_create(request: HttpRequest, body: HelpSessionIn) -> Status:
             channel=body.channel,
             outcome=body.outcome,
             note=body.note,
-            source="api",
+            source=Source.API,
         )
     except ValidationError as exc:
         raise ApiValidationError(
@@ -183,20 +190,20 @@ def help_session_create(request: HttpRequest, body: HelpSessionIn) -> Status:
 def help_session_list(request: HttpRequest, filters: Query[RecordFilters]) -> dict[str, Any]:
     """Records in the caller's scopes, newest first, with person-times and persons."""
     user = request_user(request)
-    qs = help_sessions_for(user, roles.RECORDS_VIEW)
-    ledger = ledger_for(user, roles.RECORDS_VIEW)
+    site = None
     if filters.site is not None:
-        qs = qs.filter(site__public_id=filters.site)
-        ledger = ledger.filter(site__public_id=filters.site)
-    if filters.start is not None:
-        qs = qs.filter(ledger_entry__occurred_on__gte=filters.start)
-        ledger = ledger.filter(occurred_on__gte=filters.start)
-    if filters.end is not None:
-        qs = qs.filter(ledger_entry__occurred_on__lte=filters.end)
-        ledger = ledger.filter(occurred_on__lte=filters.end)
-    if filters.voided is not None:
-        qs = qs.filter(voided_at__isnull=not filters.voided)
-    counts = ledger_counts(ledger.filter(kind="help"))
+        site = sites_for(user, roles.RECORDS_VIEW).filter(public_id=filters.site).first()
+        if site is None:
+            raise not_found(_("没有找到这个站点，或它不在您的管理范围内。"))
+    voided = {True: "voided", False: "active", None: ""}[filters.voided]
+    qs = filter_help_sessions(
+        help_sessions_for(user, roles.RECORDS_VIEW),
+        site=site,
+        start=filters.start,
+        end=filters.end,
+        status=voided,
+    )
+    counts = help_counts(qs)
     page = _loaded(qs.order_by("-occurred_at", "-id"))[
         filters.offset : filters.offset + filters.limit
     ]

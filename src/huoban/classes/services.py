@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huoban.accounts import roles
-from huoban.accounts.selectors import holds_role_over
+from huoban.accounts.selectors import holds_role_at_site
 from huoban.audit.services import audit_record
 from huoban.classes.models import (
     UNDO_WINDOW,
@@ -38,10 +38,6 @@ MANAGE = roles.SITE_EDIT
 DESK = roles.RECORDS_LOG
 
 
-def _holds(actor: Any, wanted, site: Site) -> bool:
-    return holds_role_over(actor, wanted, region_path=site.region_path, site_id=site.pk)
-
-
 @transaction.atomic
 def session_create(
     *,
@@ -58,7 +54,7 @@ def session_create(
 ) -> ClassSession:
     """Schedule a class session (a draft until published)."""
     now = now or timezone.now()
-    if not _holds(actor, MANAGE, site):
+    if not holds_role_at_site(actor, MANAGE, site):
         raise PermissionDenied(_("您不能在这个站点安排课堂。"))
     errors: dict[str, list[str]] = defaultdict(list)
     title = (title or "").strip()
@@ -113,7 +109,7 @@ def session_publish(
     """Publish a draft for sign-up. Returns the reasons (if any) it will not count toward
     level 2 — the page shows them before the manager confirms."""
     now = now or timezone.now()
-    if not _holds(actor, MANAGE, session.site):
+    if not holds_role_at_site(actor, MANAGE, session.site):
         raise PermissionDenied(_("您不能发布这节课。"))
     if session.status != SessionStatus.DRAFT:
         raise ValidationError(_("只有草稿可以发布。"))
@@ -166,7 +162,7 @@ def signup_create(
 ) -> SignUp:
     """A place for ``elder`` if one is free, otherwise a place on the waiting list."""
     now = now or timezone.now()
-    if not _holds(actor, DESK, session.site):
+    if not holds_role_at_site(actor, DESK, session.site):
         raise PermissionDenied(_("您不能为这节课报名。"))
     session = _locked(session)
     if session.status != SessionStatus.PUBLISHED:
@@ -216,7 +212,7 @@ def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None)
     """Give up a place (or a place in the queue) before the class starts; the first people
     waiting move up. Returns those promoted."""
     now = now or timezone.now()
-    if not _holds(actor, DESK, signup.session.site):
+    if not holds_role_at_site(actor, DESK, signup.session.site):
         raise PermissionDenied(_("您不能取消这个报名。"))
     session = _locked(signup.session)
     signup.refresh_from_db()
@@ -237,7 +233,7 @@ def signup_undo(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -
     waiting list at its original place in the queue (ahead of those who joined later).
     """
     now = now or timezone.now()
-    if not _holds(actor, DESK, signup.session.site):
+    if not holds_role_at_site(actor, DESK, signup.session.site):
         raise PermissionDenied(_("您不能撤销这个报名。"))
     session = _locked(signup.session)
     signup.refresh_from_db()
@@ -282,7 +278,7 @@ def signup_check_in(*, actor: Any, signup: SignUp, now: dt.datetime | None = Non
     once. Returns whether this was the first check-in."""
     now = now or timezone.now()
     session = signup.session
-    if not _holds(actor, DESK, session.site):
+    if not holds_role_at_site(actor, DESK, session.site):
         raise PermissionDenied(_("您不能为这节课签到。"))
     if session.status != SessionStatus.PUBLISHED:
         raise ValidationError(_("这节课没有发布或已经取消。"))
@@ -321,7 +317,7 @@ def walk_in_add(
 ) -> SignUp:
     """An elder who came without signing up: a place if one is free, and checked in."""
     now = now or timezone.now()
-    if not _holds(actor, DESK, session.site):
+    if not holds_role_at_site(actor, DESK, session.site):
         raise PermissionDenied(_("您不能为这节课签到。"))
     locked = _locked(session)
     if _confirmed(locked) >= locked.capacity:

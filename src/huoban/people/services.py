@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from huoban.accounts import roles
 from huoban.accounts.models import Role
-from huoban.accounts.selectors import holds_role_over
+from huoban.accounts.selectors import holds_role_at_site, holds_role_over
 from huoban.audit.services import audit_record
 from huoban.lib.ids import mask_mobile, mask_resident_id, validate_mobile, validate_resident_id
 from huoban.lib.pinyin import search_text
@@ -25,6 +25,7 @@ from huoban.people.models import Elder, id_number_index, mask_name, mobile_index
 from huoban.people.selectors import elders_for
 from huoban.regions.models import Region, RegionLevel
 from huoban.sites.models import Site
+from huoban.sites.selectors import sites_for
 
 # Whoever logs help sessions at a desk registers and corrects the elders they serve.
 EDIT_ROLES = roles.RECORDS_LOG
@@ -210,6 +211,20 @@ def _apply(elder: Elder, values: dict[str, Any]) -> None:
     elder.region_path = street.path if street is not None else _site_path(elder.home_site)
 
 
+def _check_street_served(actor: Any, street: Region | None, errors: ErrorDict) -> None:
+    """An elder can only be placed in a street the actor serves: inside one of their region
+    scopes, or the street of one of their sites."""
+    if street is None:
+        return
+    serves = holds_role_over(actor, EDIT_ROLES, region_path=street.path) or (
+        sites_for(actor, EDIT_ROLES).filter(region_path__under=street.path).exists()
+    )
+    if not serves:
+        _add(
+            errors, "street", _("%(street)s不在您的服务范围内。") % {"street": street.name}, "scope"
+        )
+
+
 def _site_path(site: Site | None) -> str:
     return site.region_path if site is not None else ""
 
@@ -250,13 +265,10 @@ def elder_create(
     given. ``street`` is where the elder lives; without it the site's street places them.
     Raises ``ValidationError`` (a dict keyed by field) or ``PermissionDenied``.
     """
-    if site is not None:
-        allowed = holds_role_over(actor, EDIT_ROLES, region_path=site.region_path, site_id=site.pk)
-    else:
-        allowed = street is None or holds_role_over(actor, EDIT_ROLES, region_path=street.path)
-    if not allowed:
+    if site is not None and not holds_role_at_site(actor, EDIT_ROLES, site):
         raise PermissionDenied(_("您不能在这个站点登记长者。"))
     errors: ErrorDict = defaultdict(list)
+    _check_street_served(actor, street, errors)
     if not consent:
         _add(
             errors,
@@ -313,6 +325,8 @@ def elder_update(*, actor: Any, elder: Elder, **fields: Any) -> Elder:
     current = {f: getattr(elder, f) for f in EDITABLE}
     changed = {f: v for f, v in cleaned.items() if v != current[f]}
     values = {**current, **changed}
+    if "street" in changed:
+        _check_street_served(actor, changed["street"], errors)
     if "street" in changed and values["street"] is None and elder.home_site is None:
         _add(errors, "street", _("请选择长者居住的街道或镇。"), "required")
     _check_birth_year(values, changed, errors)

@@ -9,7 +9,6 @@ importing the same rows again adds nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -27,8 +26,11 @@ from huoban.accounts import roles
 from huoban.accounts.models import User
 from huoban.audit.services import audit_record
 from huoban.lib.ids import mask_mobile, normalize_mobile
+from huoban.lib.spreadsheets import SpreadsheetRefused
+from huoban.lib.spreadsheets import read_rows as read_sheet
 from huoban.people.models import Elder
 from huoban.people.selectors import elder_search, elders_for
+from huoban.records import integrity
 from huoban.records.models import (
     DEFAULT_DURATION_MINUTES,
     Channel,
@@ -87,10 +89,6 @@ class Checked:
     errors: list[RowError] = field(default_factory=list)
 
 
-class FileRefused(ValueError):
-    """The file as a whole cannot be read."""
-
-
 # --- Reading the file -----------------------------------------------------------------------
 
 
@@ -102,23 +100,18 @@ def _cell(value: Any) -> Any:
 
 def read_rows(filename: str, content: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number as the spreadsheet shows it, {column: value}) for each non-empty row."""
-    if len(content) > MAX_BYTES:
-        raise FileRefused(_("文件超过 5 MB，请分成几个文件导入。"))
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        rows = _xlsx_rows(content)
-    elif name.endswith(".csv"):
-        rows = _csv_rows(content)
-    else:
-        raise FileRefused(_("只能导入 .xlsx 或 .csv 文件。"))
+    # Blank rows are skipped, so read well past MAX_ROWS; reaching the end of what is read
+    # means the sheet is longer than any allowed file, and it is refused, never cut short.
+    cap = 4 * MAX_ROWS + 1
+    rows = iter(read_sheet(filename, content, max_bytes=MAX_BYTES, max_rows=cap))
     try:
         header = next(rows)
     except StopIteration:
-        raise FileRefused(_("文件是空的。")) from None
+        raise SpreadsheetRefused(_("文件是空的。")) from None
     names = [str(_cell(h)) for h in header]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise FileRefused(
+        raise SpreadsheetRefused(
             _("第 1 行缺少这些列：%(cols)s。请使用下载的模板。") % {"cols": "、".join(missing)}
         )
     count = 0
@@ -127,34 +120,9 @@ def read_rows(filename: str, content: bytes) -> Iterator[tuple[int, dict[str, An
         if not any(str(v) for v in row.values()):
             continue
         count += 1
-        if count > MAX_ROWS:
-            raise FileRefused(_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS})
+        if count > MAX_ROWS or number >= cap:
+            raise SpreadsheetRefused(_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS})
         yield number, row
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise FileRefused(_("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。")) from exc
-    try:
-        yield from book.worksheets[0].iter_rows(values_only=True)
-    finally:
-        book.close()
-
-
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FileRefused(_("无法识别文件的文字编码，请另存为 UTF-8 的 CSV。"))
-    yield from csv.reader(io.StringIO(text))
 
 
 # --- Turning a row into a session -----------------------------------------------------------
@@ -239,7 +207,7 @@ def _row_key(site: Site, when: dt.datetime, row: dict[str, Any], parsed: dict[st
         ",".join(sorted(s.code for s in parsed["scenarios"])),
         parsed["channel"],
         parsed["outcome"],
-        parsed["helper_mobile"],
+        str(parsed["helper"].pk),
         str(row.get("备注", "")),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
@@ -286,10 +254,9 @@ class _Context:
             "outcome": attempt(_choice, row.get("结果"), Outcome, Outcome.SOLVED, _("结果")),
             "note": str(row.get("备注", "")),
             "elder_mobile": "",
-            "helper_mobile": "",
         }
         parsed["elder"] = attempt(self._elder, row, parsed)
-        parsed["helper"] = attempt(self._helper, row, parsed)
+        parsed["helper"] = attempt(self._helper, row)
         if errors:
             raise ValidationError(errors)
         tz = timezone.get_current_timezone()
@@ -324,7 +291,7 @@ class _Context:
             )
         return elder
 
-    def _helper(self, row: dict[str, Any], parsed: dict[str, Any]) -> Any:
+    def _helper(self, row: dict[str, Any]) -> Any:
         mobile = str(row.get("帮办人手机", ""))
         if not mobile:
             return self.actor
@@ -334,7 +301,6 @@ class _Context:
             raise ValidationError(
                 _("帮办人手机“%(v)s”不是有效的手机号。") % {"v": mobile}
             ) from None
-        parsed["helper_mobile"] = mobile
         helper = User.objects.filter(mobile=mobile, is_active=True).first()
         if helper is None:
             raise ValidationError(
@@ -348,6 +314,7 @@ def _run(actor: Any, filename: str, content: bytes, now: dt.datetime) -> Checked
     result = Checked()
     context = _Context(actor)
     first_row_of: dict[str, int] = {}
+    rows: list[tuple[int, dict[str, Any], str]] = []
     for number, row in read_rows(filename, content):
         result.total += 1
         try:
@@ -366,15 +333,29 @@ def _run(actor: Any, filename: str, content: bytes, now: dt.datetime) -> Checked
             )
             continue
         first_row_of[key] = number
-        if HelpSession.objects.filter(import_key=key).exists():
+        rows.append((number, parsed, key))
+    known = set(
+        HelpSession.objects.filter(import_key__in=[key for _n, _p, key in rows]).values_list(
+            "import_key", flat=True
+        )
+    )
+    logged: list[HelpSession] = []
+    for number, parsed, key in rows:
+        if key in known:
             result.known += 1
             continue
         parsed.pop("elder_mobile")
-        parsed.pop("helper_mobile")
         try:
             with transaction.atomic():
-                help_session_log(
-                    actor=actor, source=Source.IMPORT, import_key=key, now=now, **parsed
+                logged.append(
+                    help_session_log(
+                        actor=actor,
+                        source=Source.IMPORT,
+                        import_key=key,
+                        now=now,
+                        check_integrity=False,
+                        **parsed,
+                    )
                 )
         except ValidationError as exc:
             result.errors.extend(RowError(number, m) for m in exc.messages)
@@ -383,6 +364,8 @@ def _run(actor: Any, filename: str, content: bytes, now: dt.datetime) -> Checked
             result.errors.append(RowError(number, str(exc)))
             continue
         result.new += 1
+    if logged and not result.errors:
+        integrity.check(logged, now=now)
     return result
 
 
@@ -408,8 +391,9 @@ def _store(batch: ImportBatch, checked: Checked) -> None:
     batch.errors = [{"row": e.row, "message": e.message} for e in checked.errors]
 
 
+@transaction.atomic
 def import_check(*, actor: Any, filename: str, content: bytes) -> ImportBatch:
-    """Check a file without importing it: the preview. Raises FileRefused for an unreadable
+    """Check a file without importing it: the preview. Raises SpreadsheetRefused for an unreadable
     file; bad rows are listed on the returned batch."""
     checked = _attempt(actor, filename, content, keep=False)
     batch = ImportBatch(filename=filename[:200], content=content, created_by=actor)
@@ -425,6 +409,7 @@ def import_check(*, actor: Any, filename: str, content: bytes) -> ImportBatch:
     return batch
 
 
+@transaction.atomic
 def import_commit(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     """Import a checked file, all or nothing. Rows already imported are skipped."""
     if batch.created_by_id != actor.pk:

@@ -90,25 +90,27 @@ def check(sessions: Iterable[HelpSession], *, now: dt.datetime | None = None) ->
 
     # 2. A walk-in outside the site's desk hours (phone, home and online help may happen
     # at any time, so only walk-ins are checked).
-    walk_ins = [s for s in sessions if s.channel == Channel.WALK_IN]
-    by_site: dict[int, list[HelpSession]] = defaultdict(list)
-    for s in walk_ins:
-        by_site[s.site_id].append(s)
-    for site_id, group in by_site.items():
-        for s in group:
-            local = timezone.localtime(s.occurred_at)
-            hours = desk_hours([site_id], local.date())[site_id]
-            periods = hours.periods_on(local.date())
-            t = local.time().replace(tzinfo=None)
-            if not any(p.start <= t < p.end for p in periods):
-                shown = "、".join(time_range_words(p.start, p.end) for p in periods)
-                detail = (
-                    _("%(time)s 不在本站当天的咨询时段（%(hours)s）内。")
-                    % {"time": local.strftime("%H:%M"), "hours": shown}
-                    if periods
-                    else _("%(time)s：本站当天没有咨询时段。") % {"time": local.strftime("%H:%M")}
-                )
-                flag(s, FlagRule.OUTSIDE_HOURS, detail)
+    periods_of: dict[tuple[int, dt.date], list] = {}  # one read per site and day
+    for s in sessions:
+        if s.channel != Channel.WALK_IN:
+            continue
+        local = timezone.localtime(s.occurred_at)
+        key = (s.site_id, local.date())
+        if key not in periods_of:
+            periods_of[key] = desk_hours([s.site_id], local.date())[s.site_id].periods_on(
+                local.date()
+            )
+        periods = periods_of[key]
+        t = local.time().replace(tzinfo=None)
+        if not any(p.start <= t < p.end for p in periods):
+            shown = "、".join(time_range_words(p.start, p.end) for p in periods)
+            detail = (
+                _("%(time)s 不在本站当天的咨询时段（%(hours)s）内。")
+                % {"time": local.strftime("%H:%M"), "hours": shown}
+                if periods
+                else _("%(time)s：本站当天没有咨询时段。") % {"time": local.strftime("%H:%M")}
+            )
+            flag(s, FlagRule.OUTSIDE_HOURS, detail)
 
     for helper_id, (start, end) in helper_days:
         day = list(
@@ -166,7 +168,8 @@ def check(sessions: Iterable[HelpSession], *, now: dt.datetime | None = None) ->
     # 6. Back-dated: logged long after it happened.
     today = timezone.localdate(now)
     for s in sessions:
-        late = (today - timezone.localdate(s.occurred_at)).days
+        made = timezone.localdate(s.created_at) if s.created_at else today
+        late = (made - timezone.localdate(s.occurred_at)).days
         if late > lim.backdated_days:
             flag(
                 s,

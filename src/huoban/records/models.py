@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -123,7 +124,7 @@ class HelpSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.site} {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.site} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_voided(self) -> bool:

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from huoban.accounts.selectors import scope_q
 from huoban.records.models import Flag, FlagStatus, HelpSession, LedgerEntry, LedgerKind
@@ -29,6 +29,45 @@ def help_sessions_for(user, roles: Iterable[str]) -> QuerySet[HelpSession]:
     return HelpSession.objects.filter(
         scope_q(user, roles, site_field="site_id", region_path_field="region_path")
     )
+
+
+def filter_help_sessions(
+    qs: QuerySet[HelpSession],
+    *,
+    site=None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    status: str = "",
+    rule: str = "",
+) -> QuerySet[HelpSession]:
+    """The record list's filters, shared by the workspace and the API. Dates are the local
+    dates of the ledger; ``status`` is active, voided or flagged (an open flag)."""
+    if site is not None:
+        qs = qs.filter(site=site)
+    if start is not None:
+        qs = qs.filter(ledger_entry__occurred_on__gte=start)
+    if end is not None:
+        qs = qs.filter(ledger_entry__occurred_on__lte=end)
+    if status == "active":
+        qs = qs.filter(voided_at__isnull=True)
+    elif status == "voided":
+        qs = qs.filter(voided_at__isnull=False)
+    elif status == "flagged":
+        qs = qs.filter(
+            Exists(Flag.objects.filter(help_session=OuterRef("pk"), status=FlagStatus.OPEN))
+        )
+    if rule:
+        qs = qs.filter(
+            Exists(
+                Flag.objects.filter(help_session=OuterRef("pk"), status=FlagStatus.OPEN, rule=rule)
+            )
+        )
+    return qs
+
+
+def help_counts(sessions: QuerySet[HelpSession]) -> Counts:
+    """Person-times and persons of the listed help sessions (voided ones count nothing)."""
+    return ledger_counts(LedgerEntry.objects.filter(help_session__in=sessions.values("pk")))
 
 
 def flags_for(user, roles: Iterable[str]) -> QuerySet[Flag]:

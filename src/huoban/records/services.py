@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huoban.accounts import roles
-from huoban.accounts.selectors import holds_role_over
+from huoban.accounts.selectors import holds_role_at_site
 from huoban.audit.services import audit_record
+from huoban.people.selectors import elders_for
 from huoban.records import integrity
 from huoban.records.models import (
     DEFAULT_DURATION_MINUTES,
@@ -52,10 +52,6 @@ AMENDABLE = (
 )
 
 
-def _may(actor: Any, wanted: Iterable[str], site: Site) -> bool:
-    return holds_role_over(actor, wanted, region_path=site.region_path, site_id=site.pk)
-
-
 def _validate(values: dict[str, Any], scenarios: list[Service], now: dt.datetime) -> None:
     errors: dict[str, list[str]] = defaultdict(list)
     when = values.get("occurred_at")
@@ -82,6 +78,12 @@ def _validate(values: dict[str, Any], scenarios: list[Service], now: dt.datetime
         errors["scenario_other"].append(_("其他场景不超过 50 个字。"))
     if errors:
         raise ValidationError(dict(errors))
+
+
+def _check_elder(actor: Any, elder: Any) -> None:
+    """An elder outside the actor's scope cannot be put on a record (not even by id)."""
+    if elder is not None and not elders_for(actor, roles.RECORDS_LOG).filter(pk=elder.pk).exists():
+        raise ValidationError({"elder": _("这位长者不在您的服务范围内。")})
 
 
 def _reason(reason: str, field: str, missing: str) -> str:
@@ -127,6 +129,7 @@ def help_session_log(
     source: str = Source.WORKSPACE,
     import_key: str = "",
     now: dt.datetime | None = None,
+    check_integrity: bool = True,
 ) -> HelpSession:
     """Record one help session at ``site``; ``elder`` None is an anonymous walk-in.
 
@@ -135,12 +138,14 @@ def help_session_log(
     """
     now = now or timezone.now()
     helper = helper or actor
-    if not _may(actor, roles.RECORDS_LOG, site):
+    if not holds_role_at_site(actor, roles.RECORDS_LOG, site):
         raise PermissionDenied(_("您不能在这个站点记录帮办。"))
-    if helper != actor and not _may(helper, roles.RECORDS_LOG, site):
+    if helper != actor and not holds_role_at_site(helper, roles.RECORDS_LOG, site):
         raise ValidationError({"helper": _("帮办人不是这个站点的志愿者或工作人员。")})
+    _check_elder(actor, elder)
+    # To the minute: what the forms show and the amendment compares.
     values = {
-        "occurred_at": occurred_at or now,
+        "occurred_at": (occurred_at or now).replace(second=0, microsecond=0),
         "duration_minutes": duration_minutes or DEFAULT_DURATION_MINUTES,
         "channel": channel,
         "outcome": outcome,
@@ -173,7 +178,8 @@ def help_session_log(
             "source": source,
         },
     )
-    integrity.check([session], now=now)
+    if check_integrity:  # an import checks all its rows at once instead
+        integrity.check([session], now=now)
     return session
 
 
@@ -207,15 +213,19 @@ def help_session_amend(
     unknown = set(fields) - set(AMENDABLE)
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
-    if not _may(actor, roles.RECORDS_CORRECT, session.site):
+    if not holds_role_at_site(actor, roles.RECORDS_CORRECT, session.site):
         raise PermissionDenied(_("您不能更正这条记录。"))
-    if "site" in fields and not _may(actor, roles.RECORDS_CORRECT, fields["site"]):
+    if fields.get("elder") is not None and fields["elder"] != session.elder:
+        _check_elder(actor, fields["elder"])
+    if "site" in fields and not holds_role_at_site(actor, roles.RECORDS_CORRECT, fields["site"]):
         raise PermissionDenied(_("您不能把记录改到这个站点。"))
     if session.is_voided:
         raise ValidationError(_("这条记录已作废，不能再更正。"))
     reason = _reason(reason, "reason", _("请写明更正原因。"))
     current = {f: getattr(session, f) for f in AMENDABLE}
     old_scenarios = list(session.scenarios.all())
+    if fields.get("occurred_at") is not None:
+        fields["occurred_at"] = fields["occurred_at"].replace(second=0, microsecond=0)
     merged = {**current, **fields}
     new_scenarios = old_scenarios if scenarios is None else list(scenarios)
     # The time rule applies to what the record now says, not to when it is corrected.
@@ -255,7 +265,7 @@ def help_session_amend(
 @transaction.atomic
 def help_session_void(*, actor: Any, session: HelpSession, reason: str) -> HelpSession:
     """Mark a record as not counted, with the reason; it stays on file."""
-    if not _may(actor, roles.RECORDS_CORRECT, session.site):
+    if not holds_role_at_site(actor, roles.RECORDS_CORRECT, session.site):
         raise PermissionDenied(_("您不能作废这条记录。"))
     if session.is_voided:
         raise ValidationError(_("这条记录已经作废。"))
@@ -276,7 +286,7 @@ def help_session_void(*, actor: Any, session: HelpSession, reason: str) -> HelpS
 def flag_review(*, actor: Any, flag: Flag, decision: str, note: str = "") -> Flag:
     """Confirm a flagged record (it stands) or void it (with ``note`` as the reason)."""
     session = flag.help_session
-    if not _may(actor, roles.RECORDS_REVIEW, session.site):
+    if not holds_role_at_site(actor, roles.RECORDS_REVIEW, session.site):
         raise PermissionDenied(_("您不能复核这条记录。"))
     if flag.status != FlagStatus.OPEN:
         raise ValidationError(_("这条提示已经复核过了。"))

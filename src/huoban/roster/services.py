@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from huoban.accounts import roles
 from huoban.accounts.models import User
-from huoban.accounts.selectors import holds_role_over
+from huoban.accounts.selectors import holds_role_at_site
 from huoban.audit.services import audit_record
 from huoban.lib.when import date_words, time_range_words
 from huoban.roster.models import (
@@ -26,10 +26,6 @@ from huoban.sites.models import Site, SiteStatus
 
 MAX_SHIFT = dt.timedelta(hours=12)
 MAX_TEXT = 200
-
-
-def _may(actor: Any, wanted: frozenset[str], site: Site) -> bool:
-    return holds_role_over(actor, wanted, region_path=site.region_path, site_id=site.pk)
 
 
 def _text(value: str, field: str, *, required: str | None = None) -> str:
@@ -99,11 +95,11 @@ def shift_create(
     shift lies within one local day (it may end at midnight), lasts at most 12 hours and
     may not overlap another planned shift of the same person at any site.
     """
-    if not _may(actor, roles.ROSTER_EDIT, site):
+    if not holds_role_at_site(actor, roles.ROSTER_EDIT, site):
         raise PermissionDenied(_("您不能为这个站点排班。"))
     if site.status == SiteStatus.CLOSED:
         raise ValidationError({"site": _("站点已关闭，不能排班。")})
-    if not _may(person, roles.ROSTER_VIEW, site):
+    if not holds_role_at_site(person, roles.ROSTER_VIEW, site):
         raise ValidationError(
             {"person": _("%(name)s 不是这个站点的志愿者或工作人员。") % {"name": person.name}}
         )
@@ -155,7 +151,7 @@ def _cancel(shift: Shift, actor: Any, reason: str, now: dt.datetime) -> None:
 @transaction.atomic
 def shift_cancel(*, actor: Any, shift: Shift, reason: str) -> Shift:
     """Cancel a planned shift, with a reason; its open request, if any, is granted."""
-    if not _may(actor, roles.ROSTER_EDIT, shift.site):
+    if not holds_role_at_site(actor, roles.ROSTER_EDIT, shift.site):
         raise PermissionDenied(_("您不能取消这个站点的班次。"))
     shift = Shift.objects.select_for_update().select_related("site").get(pk=shift.pk)
     if shift.status != ShiftStatus.PLANNED:
@@ -212,7 +208,7 @@ def shift_request_decide(
         .get(pk=request.pk)
     )
     shift = request.shift
-    if not _may(actor, roles.ROSTER_EDIT, shift.site):
+    if not holds_role_at_site(actor, roles.ROSTER_EDIT, shift.site):
         raise PermissionDenied(_("您不能处理这个站点的换班申请。"))
     if request.status != RequestStatus.OPEN:
         raise ValidationError(_("这条申请已经处理过了。"))

@@ -15,13 +15,10 @@ and reason, and nothing is written unless every row is good. Targets are then se
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from huoban.audit.services import audit_record
+from huoban.lib.spreadsheets import SpreadsheetRefused, read_rows
 from huoban.regions.models import Region
 from huoban.targets.models import MAX_YEAR, MIN_YEAR, Measure, Period, Target
 from huoban.targets.selectors import CountDone, progress_table
@@ -42,8 +40,6 @@ RATE_FORMAT = "0.0%"
 
 # Uploads: a district's table is a few dozen rows. Limits keep a hostile file small.
 MAX_BYTES = 1024 * 1024
-MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
-MAX_ZIP_MEMBERS = 200
 MAX_SCAN_ROWS = 1000  # rows of the sheet read at most
 MAX_COLUMNS = 20
 HEADER_SCAN_ROWS = 10  # the header must be among the first rows
@@ -203,68 +199,15 @@ def _text(value: Any) -> str:
     return "" if value is None else SPACE_RE.sub("", str(value))
 
 
-def _read_xlsx(content: bytes) -> Iterator[tuple[Any, ...]]:
-    from openpyxl import load_workbook
-
-    refused = IndicatorImportError([(0, _("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。"))])
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile:
-        raise refused from None
-    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        raise IndicatorImportError([(0, _("这个 Excel 文件解压后过大，无法导入。"))])
-    try:
-        # openpyxl parses through defusedxml when it is installed (it is a dependency).
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise refused from exc
-    try:
-        if not book.worksheets:
-            raise refused
-        yield from book.worksheets[0].iter_rows(
-            min_row=1, max_row=MAX_SCAN_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
-        )
-    except IndicatorImportError:
-        raise
-    except Exception as exc:
-        raise refused from exc
-    finally:
-        book.close()
-
-
-def _read_csv(content: bytes) -> Iterator[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise IndicatorImportError([(0, _("无法识别文件的文字编码，请另存为 UTF-8 的 CSV。"))])
-    try:
-        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-            if number > MAX_SCAN_ROWS + 1:
-                return
-            yield row[:MAX_COLUMNS]
-    except csv.Error as exc:
-        raise IndicatorImportError([(0, _("CSV 文件格式有误，无法读取。"))]) from exc
-
-
 def _lines(filename: str, content: bytes) -> tuple[list[_Line], _Line | None]:
     """The data rows and the 合计 row (if any) of the file, by their row numbers."""
-    if len(content) > MAX_BYTES:
-        raise IndicatorImportError([(0, _("文件超过 1 MB，不像是一张指标分解表。"))])
-    if not content:
-        raise IndicatorImportError([(0, _("文件是空的。"))])
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        rows: Iterator[Any] = _read_xlsx(content)
-    elif name.endswith(".csv"):
-        rows = _read_csv(content)
-    else:
-        raise IndicatorImportError([(0, _("只能导入 .xlsx 或 .csv 文件。"))])
-
+    rows = read_rows(
+        filename,
+        content,
+        max_bytes=MAX_BYTES,
+        max_rows=MAX_SCAN_ROWS + 1,
+        max_columns=MAX_COLUMNS,
+    )
     columns: tuple[int, int, int] | None = None
     lines: list[_Line] = []
     total: _Line | None = None
@@ -440,7 +383,10 @@ def indicators_import(
         )
     if not all(may_set_target(actor, child) for child in children):
         raise PermissionDenied(_("您不能设定%(region)s下属的任务指标。") % {"region": region.name})
-    lines, total = _lines(filename, content)
+    try:
+        lines, total = _lines(filename, content)
+    except SpreadsheetRefused as exc:
+        raise IndicatorImportError([(0, str(exc))]) from None
     good, errors = _check(lines, total, _Names(region, children))
     if errors:
         raise IndicatorImportError(errors)

@@ -180,7 +180,9 @@ class ImportForm(DescribedErrorsMixin, WorkspaceForm):
     )
 
 
-class ElderForm(DescribedErrorsMixin, WorkspaceForm):
+class ElderDetailsForm(DescribedErrorsMixin, WorkspaceForm):
+    """An elder's profile; registering adds the consent (:class:`ElderForm`)."""
+
     name = forms.CharField(
         label=_("姓名"), max_length=50, error_messages={"required": _("请填写姓名。")}
     )
@@ -207,13 +209,16 @@ class ElderForm(DescribedErrorsMixin, WorkspaceForm):
     street = forms.ModelChoiceField(
         label=_("居住街镇"), queryset=Region.objects.none(), required=False, empty_label=_("不填")
     )
-    consent = forms.BooleanField(
-        label=_("长者本人同意保存服务记录"),
-        required=False,
-        help_text=_("不同意时不要登记，请按匿名记录。"),
-    )
 
     def __init__(self, *args, streets: QuerySet[Region], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["street"].queryset = streets
         self.fields["birth_year"].widget.attrs["max"] = timezone.localdate().year
+
+
+class ElderForm(ElderDetailsForm):
+    consent = forms.BooleanField(
+        label=_("长者本人同意保存服务记录"),
+        required=False,
+        help_text=_("不同意时不要登记，请按匿名记录。"),
+    )

@@ -45,7 +45,7 @@ urlpatterns = [
     path("records/<uuid:public_id>/amend/", records.record_amend, name="record_amend"),
     path("records/<uuid:public_id>/void/", records.record_void, name="record_void"),
     path("elders/", elders.elder_list, name="elder_list"),
-    path("elders/new/", records.elder_create, name="elder_create"),
+    path("elders/new/", elders.elder_create, name="elder_create"),
     path("elders/<uuid:public_id>/", elders.elder_edit, name="elder_edit"),
     path(
         "elders/<uuid:public_id>/reveal/<str:field>/",

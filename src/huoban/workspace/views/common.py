@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huoban.accounts import roles
-from huoban.accounts.selectors import has_any_role, scope_q
+from huoban.accounts.selectors import has_any_role, holds_role_at_site, scope_q
 from huoban.regions.models import Region, RegionLevel
 from huoban.sites.models import Organisation, Site
 from huoban.sites.selectors import organisations_for, sites_for
@@ -235,7 +235,7 @@ def sort_columns(columns: Iterable[tuple[str, Any]], current: str) -> list[Colum
 
 def site_allows(user: Any, wanted: Iterable[str], site: Any) -> bool:
     """Whether the user holds one of ``wanted`` over ``site``."""
-    return sites_for(user, wanted).filter(pk=site.pk).exists()
+    return holds_role_at_site(user, wanted, site)
 
 
 def streets_in_region_scopes(user: Any, wanted: Iterable[str]) -> QuerySet[Region]:

@@ -8,38 +8,33 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from huoban.accounts import roles
 from huoban.accounts.permissions import require_roles
-from huoban.accounts.selectors import scope_q
-from huoban.people import services as people_services
+from huoban.lib.spreadsheets import SpreadsheetRefused
 from huoban.people.models import Elder
 from huoban.people.selectors import elder_search, elders_for
 from huoban.records import importing
 from huoban.records import services as record_services
 from huoban.records.models import Flag, FlagStatus, HelpSession, ImportBatch
 from huoban.records.selectors import (
+    filter_help_sessions,
     flags_for,
+    help_counts,
     help_sessions_for,
-    ledger_counts,
-    ledger_for,
     open_flags_for,
 )
-from huoban.regions.models import Region, RegionLevel
 from huoban.sites.models import Service, ServiceKind, Site
 from huoban.sites.selectors import sites_for
 from huoban.workspace.record_forms import (
     ANONYMOUS,
     AmendForm,
-    ElderForm,
     FlagReviewForm,
     HelpSessionForm,
     ImportForm,
@@ -149,33 +144,20 @@ def _filtered_records(request: HttpRequest):
     form = RecordFilterForm(request.GET or None, sites=sites)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    qs = help_sessions_for(user, roles.RECORDS_VIEW)
-    ledger = ledger_for(user, roles.RECORDS_VIEW)
-    if data.get("site"):
-        qs = qs.filter(site=data["site"])
-        ledger = ledger.filter(site=data["site"])
-    if data.get("start"):
-        qs = qs.filter(ledger_entry__occurred_on__gte=data["start"])
-        ledger = ledger.filter(occurred_on__gte=data["start"])
-    if data.get("end"):
-        qs = qs.filter(ledger_entry__occurred_on__lte=data["end"])
-        ledger = ledger.filter(occurred_on__lte=data["end"])
-    open_flag = Flag.objects.filter(help_session=OuterRef("pk"), status=FlagStatus.OPEN)
-    status = data.get("status")
-    if status == "active":
-        qs = qs.filter(voided_at__isnull=True)
-    elif status == "voided":
-        qs = qs.filter(voided_at__isnull=False)
-    elif status == "flagged":
-        qs = qs.filter(Exists(open_flag))
-    if data.get("rule"):
-        qs = qs.filter(flags__rule=data["rule"], flags__status=FlagStatus.OPEN)
-    return form, qs, ledger.filter(help_session__isnull=False) if status else ledger
+    qs = filter_help_sessions(
+        help_sessions_for(user, roles.RECORDS_VIEW),
+        site=data.get("site"),
+        start=data.get("start"),
+        end=data.get("end"),
+        status=data.get("status") or "",
+        rule=data.get("rule") or "",
+    )
+    return form, qs
 
 
 @require_roles(roles.RECORDS_VIEW)
 def record_list(request: HttpRequest) -> HttpResponse:
-    form, qs, ledger = _filtered_records(request)
+    form, qs = _filtered_records(request)
     qs = (
         qs.select_related("site", "elder", "helper")
         .prefetch_related(
@@ -190,7 +172,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": paginate(request, qs),
-            "counts": ledger_counts(ledger),
+            "counts": help_counts(qs),
             "can_log": bool(_log_sites(request.user)),
             "can_review": open_flags_for(request.user, roles.RECORDS_REVIEW).exists(),
         },
@@ -368,7 +350,7 @@ def record_import(request: HttpRequest) -> HttpResponse:
             batch = importing.import_check(
                 actor=request.user, filename=upload.name, content=content
             )
-        except importing.FileRefused as exc:
+        except SpreadsheetRefused as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("workspace:record_import_preview", public_id=batch.public_id)
@@ -389,9 +371,13 @@ def record_import_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
         public_id=public_id,
     )
     if request.method == "POST":
-        batch = importing.import_commit(
-            actor=request.user, batch=ImportBatch.objects.get(pk=batch.pk)
-        )
+        try:
+            batch = importing.import_commit(
+                actor=request.user, batch=ImportBatch.objects.get(pk=batch.pk)
+            )
+        except ValidationError as exc:  # confirmed twice (a double click), or refused
+            messages.error(request, " ".join(exc.messages))
+            return redirect("workspace:record_import_preview", public_id=batch.public_id)
         if batch.status == ImportBatch.Status.IMPORTED:
             messages.success(
                 request,
@@ -410,38 +396,3 @@ def record_import_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''help-sessions-template.xlsx"
     return response
-
-
-@require_roles(roles.RECORDS_LOG)
-@require_http_methods(["GET", "POST"])
-def elder_create(request: HttpRequest) -> HttpResponse:
-    """Register an elder at the desk (with consent), then go back to logging."""
-    user = request.user
-    sites = _log_sites(user)
-    back = request.GET.get("next") or request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
-    street_qs = Region.objects.filter(level=RegionLevel.STREET).filter(
-        Q(pk__in=[s.region_id for s in sites])
-        | scope_q(user, roles.RECORDS_LOG, site_field=None, region_path_field="path")
-    )
-    form = ElderForm(request.POST or None, streets=street_qs)
-    if request.method == "POST" and form.is_valid():
-        site = sites[0] if sites else None
-        last = request.session.get(LAST_SITE)
-        site = next((s for s in sites if s.pk == last), site)
-        try:
-            elder = people_services.elder_create(actor=user, site=site, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记长者“%(name)s”。") % {"name": elder.name})
-            target = back or reverse("workspace:record_log")
-            sep = "&" if "?" in target else "?"
-            return redirect(f"{target}{sep}elder={elder.public_id}")
-    return render_page(
-        request,
-        "workspace/elder_form.html",
-        {"form": form, "next": back},
-        forms_with_errors=[form],
-    )
