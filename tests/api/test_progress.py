@@ -74,3 +74,28 @@ def test_done_counts_the_ledger_up_to_each_deadline(world, client_with_token, ta
 )
 def test_progress_is_scoped(world, client_with_token, persona, params, status):
     assert client_with_token(persona).get(URL, params).status_code == status
+
+
+def test_a_neighbourhood_has_no_progress(world, client_with_token):
+    from tests.conftest import region
+
+    region("310107005001", "杏梅居委会", "neighbourhood", world.caoyang)
+    response = client_with_token("city_admin").get(URL, {"region": "310107005001"})
+    assert response.status_code == 404
+
+
+def test_progress_takes_the_same_queries_for_two_streets_or_ten(world, client_with_token):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import region
+
+    client = client_with_token("district_admin")
+    client.get(URL)  # the token's first use is noted once
+    with CaptureQueriesContext(connection) as two:
+        client.get(URL)
+    for n in range(8):
+        region(f"3101070{90 + n}", f"新街道{n}", "street", world.putuo)
+    with CaptureQueriesContext(connection) as ten:
+        client.get(URL)
+    assert len(ten) == len(two)

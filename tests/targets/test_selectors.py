@@ -106,6 +106,9 @@ def test_it_reports_a_street_without_a_target_as_having_none(putuo, streets, off
     assert rows[1].year.done == 32  # done is counted even without a target
     total = rows[-1]
     assert (total.half.target, total.year.target) == (None, 1000)
+    # Against the one target that is set, only its street's person-times count.
+    assert total.year.done == rows[0].year.done == 0
+    assert total.half.done == 32  # no target anywhere: the plain sum
 
 
 def test_it_counts_nothing_before_the_year_begins(putuo, split, counter):
@@ -151,9 +154,29 @@ def test_it_tabulates_the_city_by_district(world, split, office, counter):
     assert Target.objects.filter(region=world.city).count() == 0
 
 
-def test_it_counts_with_the_records_apps_person_times(putuo, split):
-    """The real counter fits: with no records yet every street has done nothing."""
-    rows = progress_table(putuo, YEAR, count_done=person_times, today=dt.date(YEAR, 3, 31))
-    assert [r.half.done for r in rows] == [0] * 11
-    assert rows[0].half.progress is not None
-    assert rows[0].half.progress.label == "落后"
+def test_it_counts_with_the_records_apps_person_times(world, putuo, streets, split):
+    """The real counters (one count per row, or one grouped query) give the ledger's figures."""
+    from zoneinfo import ZoneInfo
+
+    from huoban.records.selectors import PersonTimesByChild
+    from huoban.records.services import help_session_log
+    from huoban.sites.models import Service
+    from tests.conftest import site_in
+
+    site = site_in(streets[1], world.org, "长风帮办点", "31.22", "121.39")
+    chat = Service.objects.get(code="chat")
+    for month in (2, 3, 8):
+        help_session_log(
+            actor=world.personas["city_admin"],
+            site=site,
+            scenarios=[chat],
+            occurred_at=dt.datetime(YEAR, month, 10, 10, tzinfo=ZoneInfo("Asia/Shanghai")),
+            now=dt.datetime(YEAR, 9, 1, 12, tzinfo=ZoneInfo("Asia/Shanghai")),
+        )
+    today = dt.date(YEAR, 9, 1)
+    for counter in (person_times, PersonTimesByChild(putuo)):
+        rows = progress_table(putuo, YEAR, count_done=counter, today=today)
+        by_code = {r.region.code: r for r in rows}
+        assert (by_code[streets[1].code].half.done, by_code[streets[1].code].year.done) == (2, 3)
+        assert by_code[streets[0].code].year.done == 0
+        assert rows[-1].year.done == 3

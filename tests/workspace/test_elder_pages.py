@@ -75,6 +75,7 @@ def test_an_elders_page_lists_only_records_in_the_viewers_scope(
     url = reverse("workspace:elder_edit", args=[elders[0].public_id])
     assert "长风长者照护之家" not in client_for("volunteer").get(url).content.decode()
     assert "长风长者照护之家" in client_for("district_admin").get(url).content.decode()
+
     def count_of_zhang(persona: str) -> str:
         listed = client_for(persona).get("/workspace/elders/").content.decode()
         row = re.search(r"张小明</a></td>(.*?)</tr>", listed, re.S).group(1)

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from huoban.accounts import roles
-from huoban.accounts.selectors import memberships_of, scope_q
 from huoban.api.auth import ApiTokenAuth, request_user
 from huoban.api.errors import not_found
 from huoban.api.schemas import AUTH_ERRORS
-from huoban.records.selectors import person_times
-from huoban.regions.models import Region
+from huoban.records.selectors import PersonTimesByChild
+from huoban.regions.selectors import regions_for, top_region
+from huoban.targets.models import MAX_YEAR, MIN_YEAR
 from huoban.targets.selectors import Cell, progress_table
 
 router = Router(tags=["指标进度"])
@@ -26,7 +26,7 @@ viewers = ApiTokenAuth(roles.TARGETS_VIEW, gettext_lazy("您的账号没有查�
 
 class ProgressFilters(Schema):
     region: str | None = Field(None, description="区划代码；不填为您管理范围的最高一级")
-    year: int | None = Field(None, ge=2000, le=2099, description="年度；不填为今年")
+    year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="年度；不填为今年")
     measure: str = Field(
         "both", pattern="^(help|training|both)$", description="help、training 或 both"
     )
@@ -64,17 +64,12 @@ def _cell(cell: Cell) -> dict[str, Any]:
         "target": cell.target,
         "done": cell.done,
         "deadline": cell.deadline,
-        "rate": p.rate if p else None,
+        "rate": cell.rate,
         "forecast_total": p.forecast_total if p else None,
         "forecast_date": p.forecast_date if p else None,
         "status": str(p.status) if p else None,
         "status_label": p.label if p else None,
     }
-
-
-def _top_region(user) -> Region | None:
-    regions = [m.region for m in memberships_of(user) if m.role in roles.TARGETS_VIEW and m.region]
-    return min(regions, key=lambda r: len(r.path), default=None)
 
 
 @router.get(
@@ -88,12 +83,9 @@ def progress(request: HttpRequest, filters: Query[ProgressFilters]) -> dict[str,
     what is done, the completion rate, the run-rate forecast and a status; and a total."""
     user = request_user(request)
     if filters.region:
-        visible = Region.objects.filter(
-            scope_q(user, roles.TARGETS_VIEW, site_field=None, region_path_field="path")
-        )
-        region = visible.filter(code=filters.region).first()
+        region = regions_for(user, roles.TARGETS_VIEW).filter(code=filters.region).first()
     else:
-        region = _top_region(user)
+        region = top_region(user, roles.TARGETS_VIEW)
     if region is None:
         raise not_found(
             _("没有区划代码为“%(code)s”的区划，或它不在您的管理范围内。")
@@ -102,7 +94,7 @@ def progress(request: HttpRequest, filters: Query[ProgressFilters]) -> dict[str,
     today = timezone.localdate()
     year = filters.year or today.year
     rows = progress_table(
-        region, year, count_done=person_times, today=today, measure=filters.measure
+        region, year, count_done=PersonTimesByChild(region), today=today, measure=filters.measure
     )
     return {
         "region": region.code,

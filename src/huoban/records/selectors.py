@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 
 from huoban.accounts.selectors import scope_q
 from huoban.records.models import Flag, FlagStatus, HelpSession, LedgerEntry, LedgerKind
@@ -127,3 +128,33 @@ def ledger_counts(qs: QuerySet[LedgerEntry]) -> Counts:
 def person_times(region: Region, start: dt.date, end: dt.date, measure: str) -> int:
     """Person-times in a region between two local dates: what targets are measured by."""
     return ledger_in(region, start=start, end=end, measure=measure).count()
+
+
+class PersonTimesByChild:
+    """``count_done`` for ``progress_table`` with one grouped query per period instead of
+    one count per row.
+
+    The rows are ``parent``'s children. An entry's region path starts with the path of the
+    child it lies in, so the first ``len(child.path)`` characters of the path name its row.
+    Any other region (the parent itself, when it has no children) is counted on its own.
+    """
+
+    def __init__(self, parent: Region):
+        self.parent = parent
+        self.cache: dict[tuple, dict[str, int]] = {}
+
+    def __call__(self, region: Region, start: dt.date, end: dt.date, measure: str) -> int:
+        if region.parent_id != self.parent.pk:
+            return person_times(region, start, end, measure)
+        width = len(region.path)
+        key = (start, end, measure, width)
+        if key not in self.cache:
+            counted = (
+                ledger_in(self.parent, start=start, end=end, measure=measure)
+                .annotate(prefix=Substr("region_path", 1, width))
+                .values("prefix")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            self.cache[key] = {c["prefix"]: c["n"] for c in counted}
+        return self.cache[key].get(region.path, 0)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -29,14 +30,21 @@ from django.utils.translation import gettext as _
 from huoban.audit.services import audit_record
 from huoban.lib.spreadsheets import SpreadsheetRefused, read_rows
 from huoban.regions.models import Region
+from huoban.regions.selectors import PROGRAMME_LEVELS
 from huoban.targets.models import MAX_YEAR, MIN_YEAR, Measure, Period, Target
 from huoban.targets.selectors import CountDone, progress_table
-from huoban.targets.services import TARGET_LEVELS, may_set_target, target_pair_set
+from huoban.targets.services import may_set_target, target_pair_set
 
 # The programme's name in seed 001's title; a caller may name another.
 DEFAULT_PROGRAMME = "长者智能技术运用提升行动"
 NUMBER_FORMAT = "#,##0"
 RATE_FORMAT = "0.0%"
+
+
+def _floored(rate: float | None) -> float | None:
+    """A rate cut to the shown 0.1 %, so that 99.96 % reads 99.9 %, not 100.0 %."""
+    return None if rate is None else math.floor(rate * 1000) / 1000
+
 
 # Uploads: a district's table is a few dozen rows. Limits keep a hostile file small.
 MAX_BYTES = 1024 * 1024
@@ -139,9 +147,9 @@ def indicator_workbook(
         put(line, 2, row.half.target, fmt=NUMBER_FORMAT, strong=strong)
         put(line, 3, row.year.target, fmt=NUMBER_FORMAT, strong=strong)
         put(line, 4, row.half.done, fmt=NUMBER_FORMAT, strong=strong)
-        put(line, 5, row.half.rate, fmt=RATE_FORMAT, strong=strong)
+        put(line, 5, _floored(row.half.rate), fmt=RATE_FORMAT, strong=strong)
         put(line, 6, row.year.done, fmt=NUMBER_FORMAT, strong=strong)
-        put(line, 7, row.year.rate, fmt=RATE_FORMAT, strong=strong)
+        put(line, 7, _floored(row.year.rate), fmt=RATE_FORMAT, strong=strong)
 
     line += 1
     put(line, 1, indicator_note(total.half.deadline, total.year.deadline))
@@ -376,7 +384,9 @@ def indicators_import(
     """
     if measure not in Measure.values or not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"no targets for {measure!r} in {year!r}")  # the caller's mistake
-    children = list(Region.objects.filter(parent=region, level__in=TARGET_LEVELS).order_by("code"))
+    children = list(
+        Region.objects.filter(parent=region, level__in=PROGRAMME_LEVELS).order_by("code")
+    )
     if not children:
         raise IndicatorImportError(
             [(0, _("%(region)s没有下级区划，无法导入指标分解表。") % {"region": region.name})]

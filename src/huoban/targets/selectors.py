@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from huoban.accounts import roles
 from huoban.accounts.selectors import scope_q
-from huoban.regions.models import Region, RegionLevel
+from huoban.regions.models import Region
+from huoban.regions.selectors import PROGRAMME_LEVELS
 from huoban.targets.models import Measure, Period, Target, default_deadline, period_start
 from huoban.targets.progress import Progress, progress
 
 CountDone = Callable[[Region, dt.date, dt.date, str], int]
 # Targets live on these levels; neighbourhoods are left out of the tree (there are many).
-TREE_LEVELS = (RegionLevel.CITY, RegionLevel.DISTRICT, RegionLevel.STREET)
 
 
 def targets_for(user) -> QuerySet[Target]:
@@ -97,7 +97,9 @@ class Rollup:
 def _tree(region: Region) -> dict[int | None, list[Region]]:
     """Children by parent id, for ``region`` and the target levels below it (one query)."""
     below: dict[int | None, list[Region]] = defaultdict(list)
-    for r in Region.objects.filter(path__under=region.path, level__in=TREE_LEVELS).order_by("code"):
+    for r in Region.objects.filter(path__under=region.path, level__in=PROGRAMME_LEVELS).order_by(
+        "code"
+    ):
         if r.pk != region.pk:
             below[r.parent_id].append(r)
     return below
@@ -217,9 +219,11 @@ def progress_table(
     for p in (Period.HALF, Period.YEAR):
         if rows:
             cells_p = [r.half if p == Period.HALF else r.year for r in rows]
-            set_targets = [c.target for c in cells_p if c.target is not None]
-            target = sum(set_targets) if set_targets else None
-            total_done = sum(c.done for c in cells_p)
+            targeted = [c for c in cells_p if c.target is not None]
+            # Measured against the targets that are set: a row without one adds no target,
+            # so its person-times must not make the others look further along.
+            target = sum(c.target or 0 for c in targeted) if targeted else None
+            total_done = sum(c.done for c in (targeted or cells_p))
         else:
             target = rollups[p].own
             total_done = done(region, top[p])

@@ -25,6 +25,7 @@ from huoban.accounts.models import Role
 from huoban.accounts.selectors import memberships_of
 from huoban.audit.services import audit_record, diff_fields
 from huoban.regions.models import Region, RegionLevel
+from huoban.regions.selectors import PROGRAMME_LEVELS, programme_children
 from huoban.targets.models import (
     MAX_VALUE,
     MAX_YEAR,
@@ -36,9 +37,7 @@ from huoban.targets.models import (
 )
 
 # Targets are set for these levels; a street's is not split further.
-TARGET_LEVELS = (RegionLevel.CITY, RegionLevel.DISTRICT, RegionLevel.STREET)
 SPLIT_LEVELS = (RegionLevel.CITY, RegionLevel.DISTRICT)
-SPLIT_MODES = ("even", "manual")
 
 
 def may_set_target(actor: Any, region: Region) -> bool:
@@ -73,7 +72,7 @@ def _whole(value: Any, what: str, field: str) -> int:
 
 
 def _check(region: Region, year: Any, period: str, measure: str) -> None:
-    if region.level not in TARGET_LEVELS:
+    if region.level not in PROGRAMME_LEVELS:
         raise ValidationError(
             {
                 "region": _("任务指标只能设在市、区或街镇一级，%(region)s是居村。")
@@ -312,7 +311,7 @@ def target_split(
         raise ValidationError(
             {"parent": _("街镇的指标不再向下分解。%(region)s是街镇。") % {"region": region.name}}
         )
-    children = list(Region.objects.filter(parent=region).order_by("code"))
+    children = list(programme_children(region))
     if not children:
         raise ValidationError(
             {"parent": _("%(region)s没有下级区划，无法分解。") % {"region": region.name}}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django import template
 
 register = template.Library()
@@ -12,7 +14,8 @@ def percent(rate: float | None) -> str:
     """A share (0.452) as a percentage with one decimal (45.2%); a dash when there is none."""
     if rate is None:
         return "—"
-    return f"{rate * 100:.1f}%"
+    # Rounded down, so that 99.96% is not shown as 100.0% beside "behind".
+    return f"{math.floor(rate * 1000) / 10:.1f}%"
 
 
 @register.filter

@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 
 from huoban.accounts import roles
 from huoban.accounts.permissions import require_roles
-from huoban.accounts.selectors import memberships_of, scope_q
 from huoban.records.models import Channel, LedgerEntry, LedgerKind
 from huoban.records.selectors import ledger_for, ledger_in
 from huoban.regions.models import Region, RegionLevel
+from huoban.regions.selectors import regions_for, top_region
 from huoban.sites.models import Site
 from huoban.sites.selectors import sites_for
-from huoban.targets.selectors import TREE_LEVELS
 from huoban.workspace.progress_forms import DashboardChooserForm
 from huoban.workspace.views.charts import Chart, Series
 from huoban.workspace.views.common import render_page
@@ -159,18 +158,6 @@ def day_label(day: dt.date) -> str:
 # --- Scope -------------------------------------------------------------------------------------
 
 
-def _regions(user) -> QuerySet[Region]:
-    return Region.objects.filter(
-        scope_q(user, roles.RECORDS_VIEW, site_field=None, region_path_field="path"),
-        level__in=TREE_LEVELS,
-    )
-
-
-def _top_region(user) -> Region | None:
-    found = [m.region for m in memberships_of(user) if m.role in roles.RECORDS_VIEW and m.region]
-    return min(found, key=lambda r: (len(r.path), r.path), default=None)
-
-
 def _site(sites: QuerySet[Site], value: str) -> Site:
     try:
         pk = int(value)
@@ -186,7 +173,11 @@ def _scope(request: HttpRequest) -> tuple[Region | None, Site | None]:
     sites = sites_for(user, roles.RECORDS_VIEW)
     site_value = request.GET.get("site", "")
     region_value = request.GET.get("region", "")
-    region = get_object_or_404(_regions(user), code=region_value) if region_value else None
+    region = (
+        get_object_or_404(regions_for(user, roles.RECORDS_VIEW), code=region_value)
+        if region_value
+        else None
+    )
     if site_value:
         site = _site(sites, site_value)
         # The chooser sends both: a site from another region means the region was changed.
@@ -195,7 +186,7 @@ def _scope(request: HttpRequest) -> tuple[Region | None, Site | None]:
         return region, None
     if region is not None:
         return region, None
-    top = _top_region(user)
+    top = top_region(user, roles.RECORDS_VIEW)
     if top is not None:
         return top, None
     first = sites.select_related("region").order_by("name", "id").first()
@@ -227,7 +218,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     # The chooser: regions for region-scoped users; sites when a street (or a site) is shown,
     # or for users who hold sites only.
-    region_scoped = _top_region(user) is not None
+    region_scoped = top_region(user, roles.RECORDS_VIEW) is not None
     street = region if region is not None else (site.region if site is not None else None)
     if not region_scoped:
         site_options = sites_for(user, roles.RECORDS_VIEW).order_by("name", "id")
@@ -240,7 +231,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     else:
         site_options = None
     chooser = DashboardChooserForm(
-        regions=_regions(user).select_related("parent").order_by("path") if region_scoped else None,
+        regions=regions_for(user, roles.RECORDS_VIEW).select_related("parent").order_by("path")
+        if region_scoped
+        else None,
         sites=site_options,
         initial={
             "region": street if region is None else region,

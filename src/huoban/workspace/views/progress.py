@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,9 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from huoban.accounts import roles
 from huoban.accounts.permissions import require_roles
-from huoban.accounts.selectors import memberships_of, scope_q
-from huoban.records.selectors import ledger_in, person_times
+from huoban.records.selectors import PersonTimesByChild
 from huoban.regions.models import Region, RegionLevel
+from huoban.regions.selectors import (
+    PROGRAMME_LEVELS,
+    regions_for,
+    top_region,
+)
 from huoban.targets.indicators import (
     IndicatorImportError,
     indicator_workbook,
@@ -30,7 +32,6 @@ from huoban.targets.indicators import (
 )
 from huoban.targets.models import MAX_YEAR, MIN_YEAR, Measure, Period, Target
 from huoban.targets.selectors import (
-    TREE_LEVELS,
     Cell,
     Row,
     progress_table,
@@ -62,22 +63,6 @@ MEASURE = Measure.BOTH  # seed 001 counts training and help together
 # --- Scope ---------------------------------------------------------------------------------------
 
 
-def _regions(user, wanted=roles.TARGETS_VIEW) -> QuerySet[Region]:
-    """Regions (city, district, street) inside the user's scopes for ``wanted``."""
-    return Region.objects.filter(
-        scope_q(user, wanted, site_field=None, region_path_field="path"),
-        level__in=TREE_LEVELS,
-    )
-
-
-def _top_region(user) -> Region:
-    """The highest region the user views targets for: the one the page opens on."""
-    found = [m.region for m in memberships_of(user) if m.role in roles.TARGETS_VIEW and m.region]
-    if not found:
-        raise Http404
-    return min(found, key=lambda r: (len(r.path), r.path))
-
-
 def _year(value: object) -> int:
     try:
         year = int(str(value))
@@ -101,36 +86,6 @@ def progress_url(region: Region, year: int) -> str:
 
 
 # --- Counting -----------------------------------------------------------------------------------
-
-
-class GroupedDone:
-    """``count_done`` for ``progress_table`` with one grouped query per period instead of
-    one count per row.
-
-    The rows are ``parent``'s children. An entry's region path starts with the path of the
-    child it lies in, so the first ``len(child.path)`` characters of the path name its row.
-    Any other region (the parent itself, when it has no children) is counted on its own.
-    """
-
-    def __init__(self, parent: Region):
-        self.parent = parent
-        self.cache: dict[tuple, dict[str, int]] = {}
-
-    def __call__(self, region: Region, start: dt.date, end: dt.date, measure: str) -> int:
-        if region.parent_id != self.parent.pk:
-            return person_times(region, start, end, measure)
-        width = len(region.path)
-        key = (start, end, measure, width)
-        if key not in self.cache:
-            counted = (
-                ledger_in(self.parent, start=start, end=end, measure=measure)
-                .annotate(prefix=Substr("region_path", 1, width))
-                .values("prefix")
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-            self.cache[key] = {c["prefix"]: c["n"] for c in counted}
-        return self.cache[key].get(region.path, 0)
 
 
 # --- The progress page ---------------------------------------------------------------------------
@@ -223,12 +178,14 @@ def progress(request: HttpRequest) -> HttpResponse:
     """Targets, done, rate, forecast and status of the region's streets (or districts)."""
     user = request.user
     today = timezone.localdate()
-    regions = _regions(user)
+    regions = regions_for(user, roles.TARGETS_VIEW)
     code = request.GET.get("region")
-    region = get_object_or_404(regions, code=code) if code else _top_region(user)
+    region = get_object_or_404(regions, code=code) if code else top_region(user, roles.TARGETS_VIEW)
+    if region is None:
+        raise Http404
     year = _year(request.GET["year"]) if request.GET.get("year") else today.year
     rows = progress_table(
-        region, year, count_done=GroupedDone(region), today=today, measure=MEASURE
+        region, year, count_done=PersonTimesByChild(region), today=today, measure=MEASURE
     )
     children = [r.region for r in rows if not r.is_total]
     can_import = bool(children) and all(may_set_target(user, c) for c in children)
@@ -264,8 +221,8 @@ def progress(request: HttpRequest) -> HttpResponse:
 # --- The indicator table ------------------------------------------------------------------------
 
 
-def _region(request: HttpRequest, code: str, wanted, levels=TREE_LEVELS) -> Region:
-    return get_object_or_404(_regions(request.user, wanted).filter(level__in=levels), code=code)
+def _region(request: HttpRequest, code: str, wanted, levels=PROGRAMME_LEVELS) -> Region:
+    return get_object_or_404(regions_for(request.user, wanted).filter(level__in=levels), code=code)
 
 
 @require_roles(roles.TARGETS_VIEW)
@@ -274,7 +231,11 @@ def indicators_export(request: HttpRequest, code: str, year: int) -> HttpRespons
     region = _region(request, code, roles.TARGETS_VIEW)
     year = _year(year)
     content = indicator_workbook(
-        region, year, count_done=GroupedDone(region), today=timezone.localdate(), measure=MEASURE
+        region,
+        year,
+        count_done=PersonTimesByChild(region),
+        today=timezone.localdate(),
+        measure=MEASURE,
     )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
@@ -368,7 +329,9 @@ def targets_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     user = request.user
     region = _region(request, code, roles.TARGETS_SET, SPLIT_LEVELS)
     year = _year(year)
-    children = list(Region.objects.filter(parent=region, level__in=TREE_LEVELS).order_by("code"))
+    children = list(
+        Region.objects.filter(parent=region, level__in=PROGRAMME_LEVELS).order_by("code")
+    )
     can_total = may_set_target(user, region)
     can_split = bool(children) and all(may_set_target(user, c) for c in children)
     if not (can_total or can_split):
