@@ -293,3 +293,97 @@ def test_a_hundred_simultaneous_sign_ups_for_twenty_places(world):
     promoted = SignUp.objects.filter(session=session, promoted_at__isnull=False)
     assert sorted(p.pk for p in promoted) == sorted(r.pk for r in waiting[:5])
     assert SignUp.objects.filter(session=session, status=SignUpStatus.CONFIRMED).count() == 20
+
+
+def test_undo_takes_back_one_step_only(world, site, manager, desk):
+    session = published(manager, site)
+    (elder,) = make_elders(world, 1)
+    signup = signup_create(actor=desk, session=session, elder=elder, now=NOW)
+    signup_cancel(actor=desk, signup=signup, now=NOW + dt.timedelta(minutes=1))
+    signup_undo(actor=desk, signup=signup, now=NOW + dt.timedelta(minutes=2))
+    signup.refresh_from_db()
+    assert signup.status == "confirmed"
+    with pytest.raises(ValidationError, match="没有可以撤销的操作"):
+        signup_undo(actor=desk, signup=signup, now=NOW + dt.timedelta(minutes=3))
+
+
+def test_a_promoted_place_cannot_be_undone_away(world, site, manager, desk):
+    session = published(manager, site, capacity=1)
+    first, second = make_elders(world, 2)
+    a = signup_create(actor=desk, session=session, elder=first, now=NOW)
+    b = signup_create(actor=desk, session=session, elder=second, now=NOW + dt.timedelta(hours=1))
+    signup_cancel(actor=desk, signup=a, now=NOW + dt.timedelta(hours=2))
+    with pytest.raises(ValidationError, match="没有可以撤销的操作"):
+        signup_undo(actor=desk, signup=b, now=NOW + dt.timedelta(hours=2, minutes=1))
+
+
+def test_after_check_in_a_place_is_neither_cancelled_nor_undone(world, site, manager, desk):
+    session = published(manager, site)
+    (elder,) = make_elders(world, 1)
+    early = session.start - dt.timedelta(minutes=30)
+    signup = signup_create(actor=desk, session=session, elder=elder, now=early)
+    signup_check_in(actor=desk, signup=signup, now=early + dt.timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="已经签到"):
+        signup_undo(actor=desk, signup=signup, now=early + dt.timedelta(minutes=2))
+    with pytest.raises(ValidationError, match="已经签到"):
+        signup_cancel(actor=desk, signup=signup, now=early + dt.timedelta(minutes=3))
+    assert LedgerEntry.objects.filter(kind="training").count() == 1
+
+
+def test_check_in_reads_the_sign_up_as_it_is_now(world, site, manager, desk):
+    session = published(manager, site)
+    (elder,) = make_elders(world, 1)
+    signup = signup_create(actor=desk, session=session, elder=elder, now=NOW)
+    stale = SignUp.objects.get(pk=signup.pk)
+    signup_cancel(actor=desk, signup=signup, now=NOW + DAY)
+    with pytest.raises(ValidationError, match="已取消"):
+        signup_check_in(actor=desk, signup=stale, now=session.start)
+    assert not LedgerEntry.objects.filter(kind="training").exists()
+
+
+@pytest.mark.parametrize(
+    ("moment", "open_"),
+    [(-121, False), (-120, True), (90 + 120, True), (90 + 121, False)],
+)
+def test_check_in_is_open_two_hours_either_side(world, site, manager, desk, moment, open_):
+    session = published(manager, site)
+    (elder,) = make_elders(world, 1)
+    signup = signup_create(actor=desk, session=session, elder=elder, now=NOW)
+    when = session.start + dt.timedelta(minutes=moment)
+    if open_:
+        assert signup_check_in(actor=desk, signup=signup, now=when)
+    else:
+        with pytest.raises(ValidationError, match="两小时内签到"):
+            signup_check_in(actor=desk, signup=signup, now=when)
+
+
+def test_a_walk_in_who_had_signed_up_is_checked_in_not_added_twice(world, site, manager, desk):
+    session = published(manager, site, capacity=2)
+    on_list, waiting_one, other = make_elders(world, 3)
+    signup_create(actor=desk, session=session, elder=on_list, now=NOW)
+    signup_create(actor=desk, session=session, elder=other, now=NOW)
+    waiting = signup_create(actor=desk, session=session, elder=waiting_one, now=NOW)
+    walk_in_add(actor=desk, session=session, elder=on_list, now=session.start)
+    assert SignUp.objects.filter(elder=on_list).count() == 1
+    with pytest.raises(ValidationError, match="名额已满"):
+        walk_in_add(actor=desk, session=session, elder=waiting_one, now=session.start)
+    waiting.refresh_from_db()
+    assert waiting.status == "waiting"
+
+
+def test_another_sites_volunteer_cannot_sign_up_cancel_or_check_in(world, site, manager, desk):
+    from huoban.accounts.models import Membership
+
+    session = published(manager, site)
+    (elder,) = make_elders(world, 1)
+    signup = signup_create(actor=desk, session=session, elder=elder, now=NOW)
+    stranger = world.personas["outsider"]
+    Membership.objects.create(user=stranger, role="volunteer", site=world.site_b)
+    for attempt in (
+        lambda: signup_create(actor=stranger, session=session, elder=elder, now=NOW),
+        lambda: signup_cancel(actor=stranger, signup=signup, now=NOW),
+        lambda: signup_undo(actor=stranger, signup=signup, now=NOW),
+        lambda: signup_check_in(actor=stranger, signup=signup, now=session.start),
+    ):
+        with pytest.raises(PermissionDenied):
+            attempt()

@@ -22,6 +22,8 @@ LEVEL2_MINUTES = 90
 LEVEL2_NOTICE = dt.timedelta(days=14)
 # Sign-ups and cancellations can be taken back for this long (a mistaken tap).
 UNDO_WINDOW = dt.timedelta(minutes=10)
+# Staff may tick the roster from two hours before a class until two hours after it.
+CHECK_IN_MARGIN = dt.timedelta(hours=2)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out on the phone
 
 
@@ -123,14 +125,14 @@ class ClassSession(models.Model):
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
 
-    def level2_reasons(self, published_at: dt.datetime | None = None) -> list[str]:
+    def level2_reasons(self) -> list[str]:
         """Why this session would not count toward level 2 (empty: it counts)."""
         reasons = []
         if self.minutes < LEVEL2_MINUTES:
             reasons.append(
                 _("时长 %(n)s 分钟，二级站点要求每次课不少于 90 分钟。") % {"n": self.minutes}
             )
-        announced = published_at or self.published_at
+        announced = self.published_at
         if announced is not None and self.start - announced < LEVEL2_NOTICE:
             days = max((self.start - announced).days, 0)
             reasons.append(
@@ -156,6 +158,12 @@ class SignUpChannel(models.TextChoices):
     WALK_IN = "walk_in", gettext_lazy("现场加入")
 
 
+class Undoable(models.TextChoices):
+    NOTHING = "", gettext_lazy("无")
+    SIGN_UP = "sign_up", gettext_lazy("报名")
+    CANCEL = "cancel", gettext_lazy("取消")
+
+
 class SignUp(models.Model):
     """One elder's place (or place in the queue) in one class session."""
 
@@ -169,8 +177,9 @@ class SignUp(models.Model):
     code = models.CharField(max_length=8, unique=True, default=new_code, editable=False)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status_changed_at = models.DateTimeField()
-    # The status before the last change, so that a change can be undone within the window.
-    previous_status = models.CharField(max_length=16, choices=SignUpStatus.choices, blank=True)
+    # What may still be undone (within UNDO_WINDOW of status_changed_at): the sign-up itself
+    # or its cancellation; nothing after a promotion, a walk-in or an undo.
+    undoable = models.CharField(max_length=16, choices=Undoable.choices, blank=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -21,6 +21,7 @@ from huoban.accounts import roles
 from huoban.accounts.selectors import holds_role_at_site
 from huoban.audit.services import audit_record
 from huoban.classes.models import (
+    CHECK_IN_MARGIN,
     UNDO_WINDOW,
     ClassSession,
     Course,
@@ -29,6 +30,7 @@ from huoban.classes.models import (
     SignUp,
     SignUpChannel,
     SignUpStatus,
+    Undoable,
 )
 from huoban.records.services import training_attendance_record
 from huoban.sites.models import Site
@@ -139,13 +141,10 @@ def _promote(session: ClassSession, now: dt.datetime) -> list[SignUp]:
     promoted: list[SignUp] = []
     if free <= 0:
         return promoted
-    for signup in session.signups.filter(status=SignUpStatus.WAITING).order_by("queued_at", "id")[
-        :free
-    ]:
-        signup.previous_status = signup.status
-        signup.status = SignUpStatus.CONFIRMED
+    waiting = session.signups.filter(status=SignUpStatus.WAITING).order_by("queued_at", "id")
+    for signup in waiting[:free]:
         signup.promoted_at = now
-        signup.save(update_fields=["previous_status", "status", "promoted_at", "updated_at"])
+        _change(signup, SignUpStatus.CONFIRMED, now)
         audit_record(actor=None, action="signup.promote", obj=signup)
         promoted.append(signup)
     return promoted
@@ -187,6 +186,7 @@ def signup_create(
                 channel=channel,
                 queued_at=now,
                 status_changed_at=now,
+                undoable=Undoable.SIGN_UP,
                 by=actor,
             )
     except IntegrityError:
@@ -200,11 +200,24 @@ def signup_create(
     return signup
 
 
-def _change(signup: SignUp, status: str, now: dt.datetime) -> None:
-    signup.previous_status = signup.status
+def _change(
+    signup: SignUp, status: str, now: dt.datetime, undoable: str = Undoable.NOTHING
+) -> None:
     signup.status = status
     signup.status_changed_at = now
-    signup.save(update_fields=["previous_status", "status", "status_changed_at", "updated_at"])
+    signup.undoable = undoable
+    signup.save(
+        update_fields=["status", "status_changed_at", "undoable", "promoted_at", "updated_at"]
+    )
+
+
+def _relocked(signup: SignUp) -> tuple[ClassSession, SignUp]:
+    """The session locked first (the order every sign-up change takes), then the sign-up
+    as it is now — not as the caller last saw it."""
+    session = _locked(signup.session)
+    current = SignUp.objects.select_related("elder").get(pk=signup.pk)
+    current.session = session
+    return session, current
 
 
 @transaction.atomic
@@ -214,13 +227,14 @@ def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None)
     now = now or timezone.now()
     if not holds_role_at_site(actor, DESK, signup.session.site):
         raise PermissionDenied(_("您不能取消这个报名。"))
-    session = _locked(signup.session)
-    signup.refresh_from_db()
+    session, signup = _relocked(signup)
     if signup.status == SignUpStatus.CANCELLED:
         raise ValidationError(_("这个报名已经取消了。"))
     if session.start <= now:
         raise ValidationError(_("课程已经开始，不能再取消。"))
-    _change(signup, SignUpStatus.CANCELLED, now)
+    if signup.checked_in_at is not None:
+        raise ValidationError(_("已经签到，不能再取消。"))
+    _change(signup, SignUpStatus.CANCELLED, now, Undoable.CANCEL)
     audit_record(actor=actor, action="signup.cancel", obj=signup)
     return _promote(session, now)
 
@@ -235,21 +249,20 @@ def signup_undo(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -
     now = now or timezone.now()
     if not holds_role_at_site(actor, DESK, signup.session.site):
         raise PermissionDenied(_("您不能撤销这个报名。"))
-    session = _locked(signup.session)
-    signup.refresh_from_db()
+    session, signup = _relocked(signup)
+    if not signup.undoable:
+        raise ValidationError(_("这个报名没有可以撤销的操作。"))
     if now - signup.status_changed_at > UNDO_WINDOW:
         raise ValidationError(_("已经超过 10 分钟，不能撤销了。"))
     if session.start <= now:
         raise ValidationError(_("课程已经开始，不能撤销。"))
-    if signup.status != SignUpStatus.CANCELLED:
-        if signup.previous_status:
-            raise ValidationError(_("这个报名没有可以撤销的操作。"))
+    if signup.checked_in_at is not None:
+        raise ValidationError(_("已经签到，不能撤销。"))
+    if signup.undoable == Undoable.SIGN_UP:
         _change(signup, SignUpStatus.CANCELLED, now)
-        audit_record(actor=actor, action="signup.undo", obj=signup, changes={"undone": "create"})
+        audit_record(actor=actor, action="signup.undo", obj=signup, changes={"undone": "sign_up"})
         _promote(session, now)
         return signup
-    if signup.previous_status not in (SignUpStatus.CONFIRMED, SignUpStatus.WAITING):
-        raise ValidationError(_("这个报名没有可以撤销的操作。"))
     if (
         session.signups.exclude(pk=signup.pk)
         .exclude(status=SignUpStatus.CANCELLED)
@@ -257,18 +270,12 @@ def signup_undo(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -
         .exists()
     ):
         raise ValidationError(_("这位长者已经重新报名了。"))
-    free = _confirmed(session) < session.capacity
-    restored = SignUpStatus.CONFIRMED if free else SignUpStatus.WAITING
-    signup.status = restored
-    signup.previous_status = ""
-    signup.status_changed_at = now
-    signup.save(update_fields=["status", "previous_status", "status_changed_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="signup.undo",
-        obj=signup,
-        changes={"undone": "cancel", "status": restored},
+    restored = (
+        SignUpStatus.CONFIRMED if _confirmed(session) < session.capacity else SignUpStatus.WAITING
     )
+    _change(signup, restored, now)
+    changes = {"undone": "cancel", "status": restored}
+    audit_record(actor=actor, action="signup.undo", obj=signup, changes=changes)
     return signup
 
 
@@ -277,9 +284,9 @@ def signup_check_in(*, actor: Any, signup: SignUp, now: dt.datetime | None = Non
     """Mark an elder present and write one training person-time; checking in twice counts
     once. Returns whether this was the first check-in."""
     now = now or timezone.now()
-    session = signup.session
-    if not holds_role_at_site(actor, DESK, session.site):
+    if not holds_role_at_site(actor, DESK, signup.session.site):
         raise PermissionDenied(_("您不能为这节课签到。"))
+    session, signup = _relocked(signup)
     if session.status != SessionStatus.PUBLISHED:
         raise ValidationError(_("这节课没有发布或已经取消。"))
     if signup.status != SignUpStatus.CONFIRMED:
@@ -287,7 +294,7 @@ def signup_check_in(*, actor: Any, signup: SignUp, now: dt.datetime | None = Non
             _("%(name)s的报名是“%(status)s”，不能签到。")
             % {"name": signup.elder.name, "status": signup.get_status_display()}
         )
-    if now < session.start - dt.timedelta(hours=2) or now > session.end + dt.timedelta(hours=2):
+    if now < session.start - CHECK_IN_MARGIN or now > session.end + CHECK_IN_MARGIN:
         raise ValidationError(_("只能在上课前后两小时内签到。"))
     first = signup.checked_in_at is None
     if first:
@@ -320,18 +327,23 @@ def walk_in_add(
     if not holds_role_at_site(actor, DESK, session.site):
         raise PermissionDenied(_("您不能为这节课签到。"))
     locked = _locked(session)
-    if _confirmed(locked) >= locked.capacity:
+    signup = locked.signups.exclude(status=SignUpStatus.CANCELLED).filter(elder=elder).first()
+    needs_place = signup is None or signup.status == SignUpStatus.WAITING
+    if needs_place and _confirmed(locked) >= locked.capacity:
         raise ValidationError(_("名额已满，不能再加人。"))
-    signup = SignUp.objects.create(
-        session=locked,
-        elder=elder,
-        status=SignUpStatus.CONFIRMED,
-        channel=SignUpChannel.WALK_IN,
-        queued_at=now,
-        status_changed_at=now,
-        previous_status=SignUpStatus.CONFIRMED,
-        by=actor,
-    )
-    audit_record(actor=actor, action="signup.walk_in", obj=signup)
+    if signup is None:
+        signup = SignUp.objects.create(
+            session=locked,
+            elder=elder,
+            status=SignUpStatus.CONFIRMED,
+            channel=SignUpChannel.WALK_IN,
+            queued_at=now,
+            status_changed_at=now,
+            by=actor,
+        )
+        audit_record(actor=actor, action="signup.walk_in", obj=signup)
+    elif signup.status == SignUpStatus.WAITING:  # on the list, and there is room: in
+        _change(signup, SignUpStatus.CONFIRMED, now)
+        audit_record(actor=actor, action="signup.walk_in", obj=signup)
     signup_check_in(actor=actor, signup=signup, now=now)
     return signup
