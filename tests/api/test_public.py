@@ -355,3 +355,10 @@ def test_it_lists_sites_in_a_fixed_number_of_queries(
         response = api_client.get(SITES, params)
 
     assert len(response.json()["items"]) == (listed_of_20 if extra_sites else listed_of_3)
+
+
+def test_a_site_reads_its_hours_once(world, api_client, django_assert_num_queries):
+    """The site, its services, its weekly periods, its exceptions: four queries."""
+    with django_assert_num_queries(4):
+        response = api_client.get(f"/api/v1/sites/{world.site_a.public_id}")
+    assert response.status_code == 200 and response.json()["week"]

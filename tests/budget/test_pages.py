@@ -322,3 +322,9 @@ def test_it_exports_the_ledger_with_subtotals_total_and_remaining(client_for, wo
     assert expenses[2][5] == "已作废（不计入）" and expenses[2][6] == "金额填错"
     # Typed text stays text: a payee beginning with "=" is not a formula.
     assert sheet.cell(row=7, column=3).data_type == "s"
+
+
+def test_the_street_list_pages_without_a_year_in_the_address(world, client_for):
+    response = client_for("city_admin").get("/workspace/budget/", {"page": "1"})
+    assert response.status_code == 200
+    assert "field-has-error" not in response.content.decode()

@@ -138,6 +138,7 @@ def test_it_lets_only_the_district_and_the_programme_office_set_caps(world, pers
         ("12.345", "金额最多精确到分（小数点后两位）。"),
         ("十二元", "请填写金额，例如 1200.50。"),
         ("100000000", "金额不能超过 99,999,999.99 元。"),
+        ("1e30", "金额不能超过 99,999,999.99 元。"),
     ],
 )
 def test_it_refuses_amounts_that_are_not_money(world, amount, message):
@@ -151,6 +152,20 @@ def test_it_refuses_amounts_that_are_not_money(world, amount, message):
             payee="曹杨社区学校",
         )
     assert messages_of(exc, "amount") == [message]
+    assert not Expense.objects.exists()
+
+
+def test_it_refuses_a_date_before_the_programmes_ledgers(world):
+    with pytest.raises(ValidationError) as exc:
+        services.expense_add(
+            actor=world.personas["street_admin"],
+            street=world.caoyang,
+            date=dt.date(2019, 5, 1),
+            category="training",
+            amount="100",
+            payee="曹杨社区学校",
+        )
+    assert "年之间" in messages_of(exc, "date")[0]
     assert not Expense.objects.exists()
 
 

@@ -26,16 +26,15 @@ from huoban.api.schemas import (
 )
 from huoban.regions.models import Region, RegionLevel
 from huoban.regions.selectors import regions_public
-from huoban.sites.hours import DeskHours
 from huoban.sites.models import Service, Site
 from huoban.sites.selectors import (
+    desk_hours,
     filter_sites,
     nearest_rows,
     open_at_q,
     site_rows,
     sites_public,
     sites_with_total,
-    with_hours,
 )
 
 router = Router(tags=["公开数据"])
@@ -142,10 +141,11 @@ def site_list(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, An
 def site_detail(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
     now = timezone.now()
     today = timezone.localdate(now)
-    qs = with_hours(sites_public().select_related("region").prefetch_related("services"), today)
+    qs = sites_public().select_related("region").prefetch_related("services")
     site = qs.filter(public_id=public_id).first()
     if site is None:
         raise not_found(_("没有找到这个站点，它可能已经暂停或停止服务。"))
-    (row,) = site_rows([site], now)
-    week = DeskHours.for_site(site).week(today)
+    hours = desk_hours([site.pk], today)
+    (row,) = site_rows([site], now, hours=hours)
+    week = hours[site.pk].week(today)
     return {**site_out(row), "description": site.description, "week": week_out(week)}

@@ -35,6 +35,7 @@ from huoban.api.schemas import (
     workspace_site_detail_out,
     workspace_site_out,
 )
+from huoban.sites.hours import DeskHours
 from huoban.sites.models import Site
 from huoban.sites.selectors import filter_sites, site_rows, sites_for, with_hours
 from huoban.sites.services import desk_hours_set
@@ -80,7 +81,7 @@ def site_detail(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
     site = _scoped_site(
         qs.select_related("region", "organisation").prefetch_related("services"), public_id
     )
-    (row,) = site_rows([site], now)
+    (row,) = site_rows([site], now, hours={site.pk: DeskHours.for_site(site)})
     return workspace_site_detail_out(row)
 
 

@@ -54,10 +54,11 @@ def _money(value: Any, field: str, *, maximum: Decimal) -> Decimal:
         raise ValidationError({field: _("请填写金额，例如 1200.50。")}) from None
     if not amount.is_finite():
         raise ValidationError({field: _("请填写金额，例如 1200.50。")})
-    if amount != amount.quantize(CENT):
-        raise ValidationError({field: _("金额最多精确到分（小数点后两位）。")})
+    # Before rounding: a huge number (1e30) cannot be quantized to cents at all.
     if amount > maximum:
         raise ValidationError({field: _("金额不能超过 %(max)s 元。") % {"max": yuan(maximum)}})
+    if amount != amount.quantize(CENT):
+        raise ValidationError({field: _("金额最多精确到分（小数点后两位）。")})
     return amount.quantize(CENT)
 
 
@@ -169,6 +170,12 @@ def expense_add(
     elif year is not None and date.year != year:
         errors["date"].append(
             _("这是 %(year)s 年的台账，日期应在 %(year)s 年内。") % {"year": year}
+        )
+    elif date.year not in budget_years():
+        years = budget_years()
+        errors["date"].append(
+            _("支出日期应在 %(first)s 到 %(last)s 年之间。")
+            % {"first": years[0], "last": years[-1]}
         )
     if category not in Category.values:
         errors["category"].append(_("请选择支出类别。"))

@@ -132,11 +132,18 @@ def desk_hours(site_ids: Iterable[int], today: dt.date) -> dict[int, DeskHours]:
 
 
 def site_rows(
-    sites: Iterable[Site], now: dt.datetime, origin: tuple[float, float] | None = None
+    sites: Iterable[Site],
+    now: dt.datetime,
+    origin: tuple[float, float] | None = None,
+    hours: dict[int, DeskHours] | None = None,
 ) -> list[SiteRow]:
-    """Sites with their open state at ``now``, and walking distance from ``origin``."""
+    """Sites with their open state at ``now``, and walking distance from ``origin``.
+
+    Reads the desk hours unless given (a page that also shows the week passes its own).
+    """
     sites = list(sites)
-    hours = desk_hours((s.pk for s in sites), timezone.localdate(now))
+    if hours is None:
+        hours = desk_hours((s.pk for s in sites), timezone.localdate(now))
     rows = []
     for site in sites:
         dist = None

@@ -76,7 +76,9 @@ def _year(year: int) -> int:
 def budget_list(request: HttpRequest) -> HttpResponse:
     years = budget_years()
     this_year = timezone.localdate().year
-    form = YearForm(request.GET or None, years=years, initial={"year": this_year})
+    # Bound only to the year asked for: other parameters (a page number) are not a form.
+    asked = {"year": request.GET["year"]} if "year" in request.GET else None
+    form = YearForm(asked, years=years, initial={"year": this_year})
     year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else this_year
     streets = with_budget(streets_for_budget(request.user).select_related("parent"), year).order_by(
         "path"
