@@ -73,8 +73,8 @@ def test_an_amended_record_counts_once_with_its_new_values(world, scenarios, eld
     assert entry.elder == elders[1] and entry.occurred_at == at(9, 45)
     history = list(session.amendments.values_list("reason", "changes"))
     assert history[0][0] == "补上长者" and history[0][1]["occurred_at"] == [
-        "2026-11-23 10:00",
-        "2026-11-23 09:45",
+        "11月23日 周一 上午10:00",
+        "11月23日 周一 上午9:45",
     ]
     assert history[1][1]["scenarios"] == ["就医", "出行"]
     assert AuditEvent.objects.filter(action="help_session.amend").count() == 2

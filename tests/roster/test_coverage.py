@@ -99,7 +99,7 @@ def test_it_needs_five_staffed_hours_not_only_five_published(shift_end, passes):
     week = week_coverage(hours, MON, shifts)
     assert week.days[2].staffed_minutes == (300 if passes else 299)
     assert week.passes is passes
-    assert week.reasons == ([] if passes else ["周三 13:59–14:00 无人值班"])
+    assert week.reasons == ([] if passes else ["周三 下午1:59–下午2:00 无人值班"])
 
 
 def test_it_sums_the_periods_of_a_day_towards_five_hours():
@@ -123,7 +123,7 @@ def test_it_fails_and_names_an_hour_with_nobody_on_duty():
     assert week.days[2].uncovered == [Span(10 * 60, 11 * 60)]
     assert week.days[2].staffed_minutes == 240
     assert week.days[2].counts is False
-    assert week.reasons == ["周三 10:00–11:00 无人值班"]
+    assert week.reasons == ["周三 上午10:00–上午11:00 无人值班"]
 
 
 def test_it_fails_for_a_single_minute_with_nobody_on_duty():
@@ -132,14 +132,14 @@ def test_it_fails_for_a_single_minute_with_nobody_on_duty():
     week = week_coverage(hours, MON, shifts)
     assert not week.passes
     assert week.gaps == [(WED, Span(659, 660))]
-    assert week.reasons == ["周三 10:59–11:00 无人值班"]
+    assert week.reasons == ["周三 上午10:59–上午11:00 无人值班"]
 
 
 def test_it_counts_only_whole_minutes_on_duty():
     hours = desk(THREE_DAYS)
     shifts = [*staffed(hours)[:2], (at(WED, 9, 0, 30), at(WED, 14))]
     week = week_coverage(hours, MON, shifts)
-    assert week.reasons == ["周三 9:00–9:01 无人值班"]
+    assert week.reasons == ["周三 上午9:00–上午9:01 无人值班"]
 
 
 def test_it_fails_when_a_short_extra_day_is_not_staffed():
@@ -148,7 +148,7 @@ def test_it_fails_when_a_short_extra_day_is_not_staffed():
     week = week_coverage(hours, MON, shifts)
     assert len(week.counting_days) == 3
     assert not week.passes
-    assert week.reasons == ["周六 9:00–11:00 无人值班"]
+    assert week.reasons == ["周六 上午9:00–上午11:00 无人值班"]
 
 
 def test_it_reports_both_too_few_days_and_every_gap():
@@ -156,8 +156,8 @@ def test_it_reports_both_too_few_days_and_every_gap():
     week = week_coverage(hours, MON, [(at(FRI, 9), at(FRI, 12))])
     assert week.reasons == [
         "只有 2 天开放满 5 小时（至少需要 3 天）",
-        "周一 9:00–14:00 无人值班",
-        "周五 13:00–17:00 无人值班",
+        "周一 上午9:00–下午2:00 无人值班",
+        "周五 下午1:00–下午5:00 无人值班",
     ]
 
 
@@ -194,7 +194,7 @@ def test_it_counts_a_shift_ending_at_midnight_to_the_end_of_the_day():
     shifts = [*staffed(hours)[:3], (at(SUN, 20), at(SUN, 0) + dt.timedelta(days=1))]
     week = week_coverage(hours, MON, shifts)
     assert week.days[6].on_duty == [Span(20 * 60, 24 * 60)]
-    assert week.days[6].on_duty[0].label == "20:00–24:00"
+    assert week.days[6].on_duty[0].label == "晚上8:00–午夜12:00"
     assert week.passes
 
 

@@ -142,7 +142,7 @@ def test_it_marks_an_hour_with_nobody_on_duty(world, people):
     plan(world, volunteer, at(11, day=25), at(12, day=25))
     week = week_coverage(world.site_a, MONDAY)
     assert not week.passes
-    assert week.reasons == ["周三 10:00–11:00 无人值班"]
+    assert week.reasons == ["周三 上午10:00–上午11:00 无人值班"]
 
 
 def test_it_ignores_cancelled_shifts(world, people):
@@ -151,7 +151,7 @@ def test_it_ignores_cancelled_shifts(world, people):
     shift_cancel(actor=people["site_manager"], shift=friday, reason="请假")
     week = week_coverage(world.site_a, dt.date(2026, 11, 26))  # any day of the week
     assert week.monday == MONDAY
-    assert week.reasons == ["周五 13:00–17:00 无人值班"]
+    assert week.reasons == ["周五 下午1:00–下午5:00 无人值班"]
 
 
 def test_it_drops_closed_holidays_from_the_week(world, people):

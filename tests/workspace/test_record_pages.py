@@ -35,7 +35,7 @@ def test_a_walk_in_is_a_scenario_and_save(world, client_for, scenarios):
         },
         follow=True,
     )
-    assert "已记录：匿名长者，就医，10:30。" in response.content.decode()
+    assert "已记录：匿名长者，就医，上午10:30。" in response.content.decode()
     session = HelpSession.objects.get()
     assert session.helper == world.personas["volunteer"] and session.elder is None
     assert LedgerEntry.objects.count() == 1

@@ -17,7 +17,8 @@ from django.utils import timezone
 from huoban.accounts import roles as role_sets
 from huoban.accounts.selectors import scope_q
 from huoban.budget.models import DEFAULT_CAP, FIRST_YEAR, BudgetCap, Category, Expense
-from huoban.regions.models import Region, RegionLevel
+from huoban.regions.models import Region
+from huoban.regions.selectors import streets_in_region_scopes
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=12, decimal_places=2)
@@ -29,11 +30,8 @@ def budget_years() -> list[int]:
 
 
 def streets_for_budget(user, roles: Iterable[str] = role_sets.BUDGET_VIEW) -> QuerySet[Region]:
-    """The streets inside the region scopes the user holds with one of ``roles``."""
-    return Region.objects.filter(
-        scope_q(user, roles, site_field=None, region_path_field="path"),
-        level=RegionLevel.STREET,
-    )
+    """The streets whose budgets the user sees: those inside their region scopes."""
+    return streets_in_region_scopes(user, roles)
 
 
 def expenses_for(user, roles: Iterable[str] = role_sets.BUDGET_VIEW) -> QuerySet[Expense]:

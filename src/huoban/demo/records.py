@@ -20,7 +20,6 @@ from huoban.accounts.models import Role, User
 from huoban.accounts.services import membership_grant, user_create
 from huoban.budget.services import expense_add
 from huoban.people.services import elder_create
-from huoban.records import integrity
 from huoban.records.models import HelpSession, LedgerEntry, LedgerKind
 from huoban.records.services import help_session_log
 from huoban.regions.models import Region
@@ -228,7 +227,6 @@ def _suspicious(sites, helpers, elders, scenarios, today, tz) -> int:
                 channel="phone",
             )
         )
-    integrity.check(logged)
     return len(logged)
 
 

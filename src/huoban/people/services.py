@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huoban.accounts import roles
-from huoban.accounts.models import Role
 from huoban.accounts.selectors import holds_role_at_site, holds_role_over
 from huoban.audit.services import audit_record
 from huoban.lib.ids import mask_mobile, mask_resident_id, validate_mobile, validate_resident_id
@@ -31,9 +30,7 @@ from huoban.sites.selectors import sites_for
 EDIT_ROLES = roles.RECORDS_LOG
 # A number in full is for calling back or filling in a form for the elder: site managers and
 # above. Volunteers see masked numbers only (seed 001: volunteers protect elders' information).
-REVEAL_ROLES = frozenset(
-    {Role.SITE_MANAGER, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.PROGRAMME_OFFICE}
-)
+REVEAL_ROLES = roles.RECORDS_CORRECT
 EDITABLE = ("name", "mobile", "id_number", "birth_year", "street")
 SECRET_FIELDS = ("mobile", "id_number")
 NAME_MAX_LENGTH = 50

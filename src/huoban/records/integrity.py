@@ -18,27 +18,26 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huoban.lib.when import date_words, time_range_words
+from huoban.lib.when import date_words, time_range_words, time_words
 from huoban.records.models import Channel, Flag, FlagRule, HelpSession
 from huoban.sites.selectors import desk_hours
 
 
 @dataclass(frozen=True)
 class Limits:
-    elder_per_day: int = 3  # more help sessions than this for one elder in a day
-    helper_minutes_per_day: int = 600  # more logged minutes than this for one helper a day
-    bulk_identical: int = 3  # this many identical sessions by one helper
-    backdated_days: int = 7  # logged more than this many days after it happened
+    elder_per_day: int  # more help sessions than this for one elder in a day
+    helper_minutes_per_day: int  # more logged minutes than this for one helper a day
+    bulk_identical: int  # this many identical sessions by one helper
+    backdated_days: int  # logged more than this many days after it happened
 
 
 def limits() -> Limits:
+    """The thresholds in force (settings ``HUOBAN_FLAG_*``, read from the environment)."""
     return Limits(
-        elder_per_day=getattr(settings, "HUOBAN_FLAG_ELDER_PER_DAY", Limits.elder_per_day),
-        helper_minutes_per_day=getattr(
-            settings, "HUOBAN_FLAG_HELPER_MINUTES_PER_DAY", Limits.helper_minutes_per_day
-        ),
-        bulk_identical=getattr(settings, "HUOBAN_FLAG_BULK_IDENTICAL", Limits.bulk_identical),
-        backdated_days=getattr(settings, "HUOBAN_FLAG_BACKDATED_DAYS", Limits.backdated_days),
+        elder_per_day=settings.HUOBAN_FLAG_ELDER_PER_DAY,
+        helper_minutes_per_day=settings.HUOBAN_FLAG_HELPER_MINUTES_PER_DAY,
+        bulk_identical=settings.HUOBAN_FLAG_BULK_IDENTICAL,
+        backdated_days=settings.HUOBAN_FLAG_BACKDATED_DAYS,
     )
 
 
@@ -106,9 +105,9 @@ def check(sessions: Iterable[HelpSession], *, now: dt.datetime | None = None) ->
             shown = "、".join(time_range_words(p.start, p.end) for p in periods)
             detail = (
                 _("%(time)s 不在本站当天的咨询时段（%(hours)s）内。")
-                % {"time": local.strftime("%H:%M"), "hours": shown}
+                % {"time": time_words(local.time()), "hours": shown}
                 if periods
-                else _("%(time)s：本站当天没有咨询时段。") % {"time": local.strftime("%H:%M")}
+                else _("%(time)s：本站当天没有咨询时段。") % {"time": time_words(local.time())}
             )
             flag(s, FlagRule.OUTSIDE_HOURS, detail)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from huoban.accounts import roles
 from huoban.accounts.selectors import holds_role_at_site
 from huoban.audit.services import audit_record
+from huoban.lib.when import date_words, time_words
 from huoban.people.selectors import elders_for
 from huoban.records import integrity
 from huoban.records.models import (
@@ -188,7 +189,8 @@ def _shown(field: str, value: Any) -> Any:
     if value is None:
         return ""
     if field == "occurred_at":
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        local = timezone.localtime(value)
+        return f"{date_words(local.date())} {time_words(local.time())}"
     if field == "channel":
         return str(Channel(value).label)
     if field == "outcome":

@@ -50,3 +50,11 @@ def programme_children(region: Region) -> QuerySet[Region]:
     """The regions a target is split among: the districts of a city, the streets of a
     district (by code)."""
     return Region.objects.filter(parent=region, level__in=PROGRAMME_LEVELS).order_by("code")
+
+
+def streets_in_region_scopes(user, wanted: Iterable[str]) -> QuerySet[Region]:
+    """Streets inside the region scopes the user holds with one of ``wanted``."""
+    return Region.objects.filter(
+        scope_q(user, wanted, site_field=None, region_path_field="path"),
+        level=RegionLevel.STREET,
+    )

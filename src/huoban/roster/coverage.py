@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huoban.lib.when import weekday_name
+from huoban.lib.when import time_words, weekday_name
 from huoban.sites.hours import DeskHours, Period
 
 MINUTES_PER_DAY = 24 * 60
@@ -49,12 +49,14 @@ class Span:
 
     @property
     def label(self) -> str:
-        """10:00–11:00 (the end of the day shows as 24:00)."""
+        """上午10:00–上午11:00, in the house's time words (the end of the day is 午夜12:00)."""
         return f"{_clock(self.start)}–{_clock(self.end)}"
 
 
 def _clock(minute: int) -> str:
-    return f"{minute // 60}:{minute % 60:02d}"
+    if minute >= MINUTES_PER_DAY:
+        return _("午夜12:00")
+    return time_words(dt.time(minute // 60, minute % 60))
 
 
 def _minute_of(t: dt.time) -> int:

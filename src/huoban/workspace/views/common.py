@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huoban.accounts import roles
-from huoban.accounts.selectors import has_any_role, holds_role_at_site, scope_q
+from huoban.accounts.selectors import has_any_role
 from huoban.regions.models import Region, RegionLevel
 from huoban.sites.models import Organisation, Site
 from huoban.sites.selectors import organisations_for, sites_for
@@ -231,19 +231,6 @@ def sort_columns(columns: Iterable[tuple[str, Any]], current: str) -> list[Colum
 
 
 # --- Scope helpers ------------------------------------------------------------------------------
-
-
-def site_allows(user: Any, wanted: Iterable[str], site: Any) -> bool:
-    """Whether the user holds one of ``wanted`` over ``site``."""
-    return holds_role_at_site(user, wanted, site)
-
-
-def streets_in_region_scopes(user: Any, wanted: Iterable[str]) -> QuerySet[Region]:
-    """Streets inside the region scopes the user holds with one of ``wanted``."""
-    return Region.objects.filter(
-        scope_q(user, wanted, site_field=None, region_path_field="path"),
-        level=RegionLevel.STREET,
-    )
 
 
 def streets_with_sites(user: Any, wanted: Iterable[str]) -> QuerySet[Region]:

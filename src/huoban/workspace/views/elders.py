@@ -20,6 +20,7 @@ from huoban.accounts.permissions import require_roles
 from huoban.people import services as people_services
 from huoban.people.selectors import elder_search, elders_for
 from huoban.records.selectors import help_sessions_for
+from huoban.regions.selectors import streets_in_region_scopes
 from huoban.sites.selectors import sites_for
 from huoban.workspace.forms import SearchForm
 from huoban.workspace.record_forms import ElderDetailsForm, ElderForm
@@ -27,7 +28,6 @@ from huoban.workspace.views.common import (
     apply_errors,
     paginate,
     render_page,
-    streets_in_region_scopes,
     streets_with_sites,
 )
 from huoban.workspace.views.records import LAST_SITE

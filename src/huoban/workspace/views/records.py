@@ -17,7 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from huoban.accounts import roles
 from huoban.accounts.permissions import require_roles
+from huoban.accounts.selectors import holds_role_at_site
 from huoban.lib.spreadsheets import SpreadsheetRefused
+from huoban.lib.when import time_words
 from huoban.people.models import Elder
 from huoban.people.selectors import elder_search, elders_for
 from huoban.records import importing
@@ -41,7 +43,7 @@ from huoban.workspace.record_forms import (
     ReasonForm,
     RecordFilterForm,
 )
-from huoban.workspace.views.common import apply_errors, paginate, render_page, site_allows
+from huoban.workspace.views.common import apply_errors, paginate, render_page
 
 ELDER_MATCHES = 8
 LAST_SITE = "huoban.records.last_site"
@@ -49,10 +51,6 @@ LAST_SITE = "huoban.records.last_site"
 
 def _log_sites(user) -> list[Site]:
     return list(sites_for(user, roles.RECORDS_LOG).order_by("name", "id"))
-
-
-def _scenarios() -> list[Service]:
-    return list(Service.objects.filter(kind=ServiceKind.SCENARIO))
 
 
 def _elder_matches(user, text: str, chosen: str | None) -> list[Elder]:
@@ -85,15 +83,14 @@ def _session_form(request: HttpRequest, form_class=HelpSessionForm, **kwargs):
         initial=initial,
         **kwargs,
     )
-    return form, text, elders
+    return form, text
 
 
 @require_roles(roles.RECORDS_LOG)
 @require_http_methods(["GET", "POST"])
 def record_log(request: HttpRequest) -> HttpResponse:
     """The desk's page: a walk-in is a tap on a scenario and "save"."""
-    form, text, elders = _session_form(request)
-    searched = "q" in request.GET
+    form, text = _session_form(request)
     if request.method == "POST" and form.is_valid():
         fields = form.session_fields()
         try:
@@ -112,7 +109,7 @@ def record_log(request: HttpRequest) -> HttpResponse:
                 % {
                     "who": who,
                     "what": what,
-                    "time": timezone.localtime(session.occurred_at).strftime("%H:%M"),
+                    "time": time_words(timezone.localtime(session.occurred_at).time()),
                 },
             )
             return redirect("workspace:record_log")
@@ -130,8 +127,6 @@ def record_log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "q": text,
-            "searched": searched,
-            "elder_count": len(elders),
             "today_count": mine.count(),
         },
         forms_with_errors=[form],
@@ -173,7 +168,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": paginate(request, qs),
             "counts": help_counts(qs),
-            "can_log": bool(_log_sites(request.user)),
+            "can_log": sites_for(request.user, roles.RECORDS_LOG).exists(),
             "can_review": open_flags_for(request.user, roles.RECORDS_REVIEW).exists(),
         },
     )
@@ -212,9 +207,9 @@ def record_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 for a in session.amendments.select_related("actor")
             ],
             "flags": list(session.flags.select_related("reviewed_by")),
-            "can_correct": site_allows(user, roles.RECORDS_CORRECT, session.site)
+            "can_correct": holds_role_at_site(user, roles.RECORDS_CORRECT, session.site)
             and not session.is_voided,
-            "can_review": site_allows(user, roles.RECORDS_REVIEW, session.site),
+            "can_review": holds_role_at_site(user, roles.RECORDS_REVIEW, session.site),
         },
     )
 
@@ -237,7 +232,7 @@ def record_amend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "occurred_at": timezone.localtime(session.occurred_at),
         "note": session.note,
     }
-    form, text, _elders = _session_form(request, AmendForm, initial=initial)
+    form, text = _session_form(request, AmendForm, initial=initial)
     if session.elder and all(k != str(session.elder.public_id) for k in form.elder_objects):
         form.elder_objects[str(session.elder.public_id)] = session.elder
         form.fields["elder"].choices = [
@@ -246,7 +241,6 @@ def record_amend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         ]
     if request.method == "POST" and form.is_valid():
         fields = form.session_fields()
-        fields.setdefault("occurred_at", session.occurred_at)
         scenarios = fields.pop("scenarios")
         try:
             record_services.help_session_amend(

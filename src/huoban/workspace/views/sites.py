@@ -18,8 +18,9 @@ from django.views.decorators.http import require_http_methods
 from huoban.accounts import roles
 from huoban.accounts.models import Role
 from huoban.accounts.permissions import require_roles
-from huoban.accounts.selectors import has_any_role
+from huoban.accounts.selectors import has_any_role, holds_role_at_site
 from huoban.lib.when import time_range_words, weekday_name
+from huoban.regions.selectors import streets_in_region_scopes
 from huoban.sites import services as site_services
 from huoban.sites.hours import DeskHours
 from huoban.sites.models import Organisation, ServiceKind, SiteLevel, SiteStatus
@@ -36,9 +37,7 @@ from huoban.workspace.views.common import (
     paginate,
     portal_path,
     render_page,
-    site_allows,
     sort_columns,
-    streets_in_region_scopes,
     streets_with_sites,
 )
 
@@ -125,7 +124,7 @@ def site_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "upcoming": [e for e in site.desk_exceptions.all() if e.date >= today],
             "offered": [s for s in services if s.kind == ServiceKind.SERVICE],
             "scenarios": [s for s in services if s.kind == ServiceKind.SCENARIO],
-            "can_edit": site_allows(user, roles.SITE_EDIT, site),
+            "can_edit": holds_role_at_site(user, roles.SITE_EDIT, site),
             "public_href": portal_path("portal:site", base, **kwargs),
             "qr_href": portal_path("portal:site_qr", f"{base}qr.svg", **kwargs),
             "poster_href": portal_path("portal:site_poster", f"{base}poster.pdf", **kwargs),
@@ -184,7 +183,7 @@ def site_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         request.POST or None,
         organisations=Organisation.objects.all() if movable else None,
         regions=streets if movable else None,
-        can_certify=site_allows(user, CERTIFY, site),
+        can_certify=holds_role_at_site(user, CERTIFY, site),
         initial=site_initial(site),
     )
     if request.method == "POST" and form.is_valid():
