@@ -436,6 +436,15 @@ def run(args: argparse.Namespace) -> int:
         f"\n{machine()}; {data.sites} sites over {len(data.streets)} streets; "
         f"{args.samples} requests per scenario.\n"
     )
+    if not http:
+        print("\n(The public pages are not routed: the HTTP scenarios were skipped.)")
+    else:
+        print("\nHTTP rows are for information (template included), not part of the limit.")
+    return report(scenarios, args.limit_ms, args.gate, args.budget)
+
+
+def report(scenarios: list[Scenario], limit_ms: float, gate_on: str, budget: float = 0) -> int:
+    """Print the table and the verdict; 1 when a gated p95 is over ``limit_ms``."""
     print("| scenario | n | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms | queries |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for s in scenarios:
@@ -455,25 +464,19 @@ def run(args: argparse.Namespace) -> int:
         if s.stopped_early:
             print(
                 f"\n{s.label}: stopped after {len(s.times_ms)} requests, "
-                f"its {args.budget:g} s budget used up."
+                f"its {budget:g} s budget used up."
             )
-    if not http:
-        print("\n(The public pages are not routed: the HTTP scenarios were skipped.)")
-    else:
-        print("\nHTTP rows are for information (template included), not part of the limit.")
-
-    gate_on = args.gate
     if gate_on == "cpu" and not all(s.cpu_ms for s in scenarios if s.gate):
         print("No CPU times on this system: the limit applies to wall time.", file=sys.stderr)
         gate_on = "wall"
-    failed = [s for s in scenarios if s.gate and s.p95(gate_on) > args.limit_ms]
+    failed = [s for s in scenarios if s.gate and s.p95(gate_on) > limit_ms]
     for s in failed:
         print(
-            f"FAIL: {s.label}: {gate_on} p95 {s.p95(gate_on):.2f} ms > {args.limit_ms:g} ms",
+            f"FAIL: {s.label}: {gate_on} p95 {s.p95(gate_on):.2f} ms > {limit_ms:g} ms",
             file=sys.stderr,
         )
     if not failed:
-        print(f"\nOK: every {gate_on} p95 is within {args.limit_ms:g} ms.")
+        print(f"\nOK: every {gate_on} p95 is within {limit_ms:g} ms.")
     load = os.getloadavg()[0]
     if load > (os.cpu_count() or 1):
         print(

@@ -105,7 +105,9 @@ INSTALLED_APPS = [
     "huoban.targets",
     "huoban.budget",
     "huoban.classes",
+    "huoban.notify",
     "huoban.roster",
+    "huoban.evaluations",
     "huoban.portal",
     "huoban.workspace",
     "huoban.api",
@@ -380,10 +382,70 @@ def _target_deadlines(name: str, default: str) -> dict[str, tuple[int, int]]:
 
 HUOBAN_TARGET_DEADLINES = _target_deadlines("HUOBAN_TARGET_DEADLINES", "06-30,09-30")
 
+# --- Evaluations: how long a class or a help session can be rated after it ends -------------
+
+
+def env_days(name: str, default: int) -> int:
+    """A number of whole days, at least one."""
+    days = env_int(name, default)
+    if days < 1:
+        raise ImproperlyConfigured(f"{name} must be at least 1 (days), not {days}.")
+    return days
+
+
+HUOBAN_EVALUATION_DAYS = env_days("HUOBAN_EVALUATION_DAYS", 7)
+HUOBAN_HELP_EVALUATION_DAYS = env_days("HUOBAN_HELP_EVALUATION_DAYS", 3)
+
+# --- Notifications: the outbox's channels (huoban.notify, docs/notifications.md) -----------
+NOTIFY_CHANNEL_NAMES = ("console", "email", "sms")
+# In order of preference: a message goes by the first channel that can reach its recipient.
+# Production sends SMS (set HUOBAN_SMS_GATEWAY); elsewhere messages are only logged.
+HUOBAN_NOTIFY_CHANNELS = env_list(
+    "HUOBAN_NOTIFY_CHANNELS", ["sms"] if IS_PRODUCTION else ["console"]
+)
+for _channel in HUOBAN_NOTIFY_CHANNELS:
+    if _channel not in NOTIFY_CHANNEL_NAMES:
+        _known = ", ".join(NOTIFY_CHANNEL_NAMES)
+        raise ImproperlyConfigured(f"HUOBAN_NOTIFY_CHANNELS: {_channel!r} is not one of {_known}.")
+# A class with send(mobile, text); the default only writes the text to the log.
+HUOBAN_SMS_GATEWAY = env_str("HUOBAN_SMS_GATEWAY", "huoban.notify.channels.LoggingSmsGateway")
+# Confirmations go out right after the change commits; the rest (and retries) by the
+# periodic `send_notifications`. Turn off to leave all sending to that command.
+HUOBAN_NOTIFY_SEND_ON_COMMIT = env_bool("HUOBAN_NOTIFY_SEND_ON_COMMIT", True)
+HUOBAN_NOTIFY_MAX_ATTEMPTS = env_int("HUOBAN_NOTIFY_MAX_ATTEMPTS", 5)
+if HUOBAN_NOTIFY_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("HUOBAN_NOTIFY_MAX_ATTEMPTS must be at least 1.")
+# E-mail (Django's MAILERS): "smtp" (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_TIMEOUT) or "console" (printed; the default
+# outside production).
+HUOBAN_EMAIL_BACKEND = env_str("HUOBAN_EMAIL_BACKEND", "smtp" if IS_PRODUCTION else "console")
+if HUOBAN_EMAIL_BACKEND == "smtp":
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 25),
+                "username": env_str("EMAIL_HOST_USER", ""),
+                "password": env_str("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "timeout": env_int("EMAIL_TIMEOUT", 10),
+            },
+        }
+    }
+elif HUOBAN_EMAIL_BACKEND == "console":
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    raise ImproperlyConfigured("HUOBAN_EMAIL_BACKEND must be smtp or console.")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "huoban@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # The console channel writes each message here (the demo's notifications).
+    "loggers": {"huoban.notify": {"level": env_str("NOTIFY_LOG_LEVEL", "INFO")}},
 }

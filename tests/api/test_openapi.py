@@ -26,6 +26,15 @@ OPERATIONS = {
     ("get", "/api/v1/workspace/help-sessions"): {"401", "403", "404", "422"},
     ("get", "/api/v1/workspace/ledger/counts"): {"401", "403", "404", "422"},
     ("get", "/api/v1/workspace/progress"): {"401", "403", "404", "422"},
+    ("get", "/api/v1/workspace/sites/{public_id}/shifts"): {"401", "403", "404", "422"},
+    ("post", "/api/v1/workspace/sites/{public_id}/shifts"): {"201", "401", "403", "404", "422"},
+    ("get", "/api/v1/workspace/my-shifts"): {"401", "403", "422"},
+    ("get", "/api/v1/classes"): {"404", "422"},
+    ("get", "/api/v1/classes/{public_id}"): {"404", "422"},
+    ("post", "/api/v1/workspace/classes/{public_id}/signups"): {"201", "401", "403", "404", "422"},
+    ("get", "/api/v1/workspace/classes/{public_id}/signups"): {"401", "403", "404", "422"},
+    ("post", "/api/v1/workspace/signups/{public_id}/cancel"): {"401", "403", "404", "422"},
+    ("post", "/api/v1/workspace/classes/{public_id}/check-in"): {"401", "403", "404", "422"},
 }
 
 

@@ -260,7 +260,18 @@ ELDER_PAGES = [
     "help",
     "login",
     "login-error",
+    "timetable",
+    "class",
+    "sign-in",
+    "sign-in-error",
+    "sign-in-code",
+    # signed in as the elder persona from here on
+    "me",
+    "sign-up",
+    "signup",
 ]
+SIGNED_IN_PAGES = {"me", "sign-up", "signup"}
+PORTAL_CLASS = "智能手机入门（无障碍检查）"
 
 
 @pytest.fixture
@@ -301,14 +312,114 @@ def open_elder_page(page, key: str, sites: dict[str, Site], world: World):
         "login": "/accounts/login/",
         "login-error": "/accounts/login/",
     }
+    if key in {"timetable", "class", *SIGNED_IN_PAGES}:
+        session = portal_class(world)
+        paths |= {
+            "timetable": "/classes/",
+            "class": f"/classes/{session.public_id}/",
+            "me": "/me/",
+            "sign-up": f"/classes/{session.public_id}/sign-up/?elder={grandma(world).public_id}",
+        }
+    if key in SIGNED_IN_PAGES:
+        sign_in_as_elder(page, world)
+    if key == "signup":
+        paths["signup"] = f"/signups/{portal_signup(world).public_id}/"
+    if key.startswith("sign-in"):
+        paths[key] = "/me/sign-in/"
     response = page.goto(paths[key])
     assert response is not None and response.ok, f"{key}: {response and response.status}"
+    if key in {"sign-in-error", "sign-in-code"}:
+        from huoban.accounts.models import SignInCode
+
+        fresh = f"137{SignInCode.objects.count():08d}"  # a number not asked for yet
+        page.get_by_label("手机号码").fill("12345" if key == "sign-in-error" else fresh)
+        with page.expect_navigation():
+            page.locator("main").get_by_role("button", name="获取验证码").click()
     if key == "login-error":
         page.get_by_label("手机号码").fill("13900000999")
         page.get_by_label("密码").fill("not-the-password")
         with page.expect_navigation():
             page.locator("main").get_by_role("button", name="登录").click()
     return response
+
+
+def portal_class(world: World):
+    """A published class at site A, two weeks and more ahead (made once per test)."""
+    from django.utils import timezone
+
+    from huoban.classes.models import ClassSession
+    from huoban.classes.services import session_create, session_publish
+
+    found = ClassSession.objects.filter(title=PORTAL_CLASS).first()
+    if found is not None:
+        return found
+    site = world.site_a
+    site.classroom_capacity = 30
+    site.save()
+    day = timezone.localdate() + dt.timedelta(days=20)
+    start = dt.datetime.combine(day, dt.time(14), timezone.get_current_timezone())
+    session = session_create(
+        actor=world.personas["site_manager"],
+        site=site,
+        title=PORTAL_CLASS,
+        start=start,
+        end=start + dt.timedelta(minutes=90),
+        capacity=20,
+        teacher="王老师",
+    )
+    session_publish(actor=world.personas["site_manager"], session=session)
+    return session
+
+
+def grandma(world: World):
+    """The elder persona's own elder record (李阿姨), linked to her account."""
+    from django.utils import timezone
+
+    from huoban.accounts.models import ElderLink
+    from huoban.people.models import Elder
+    from huoban.people.services import elder_create
+
+    found = Elder.objects.filter(name="李阿姨").first()
+    if found is not None:
+        return found
+    elder = elder_create(
+        actor=world.personas["city_admin"], site=world.site_a, name="李阿姨", consent=True
+    )
+    ElderLink.objects.create(
+        user=world.personas["elder"],
+        elder=elder,
+        relation="self",
+        consent_method="desk",
+        consent_at=timezone.now(),
+    )
+    return elder
+
+
+def portal_signup(world: World):
+    from huoban.classes.models import SignUp
+    from huoban.classes.services import signup_create
+
+    elder = grandma(world)
+    session = portal_class(world)
+    found = SignUp.objects.filter(session=session, elder=elder).first()
+    return found or signup_create(actor=world.personas["elder"], session=session, elder=elder)
+
+
+def sign_in_as_elder(page, world: World) -> None:
+    """Give the page's context the elder persona's session cookie (the SMS sign-in has its
+    own tests)."""
+    from django.test import Client
+
+    grandma(world)
+    client = Client()
+    client.force_login(world.personas["elder"])
+    if page.url == "about:blank":
+        page.goto("/")
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": origin}]
+    )
 
 
 def sign_in(page, mobile: str, password: str = PASSWORD):

@@ -25,6 +25,7 @@ from huoban.records.services import help_session_log
 from huoban.sites.models import DeskException, Organisation, Service
 from huoban.workspace import urls as workspace_urls
 from tests.conftest import PERSONAS, make_uscc, region, site_in
+from tests.workspace.volunteer_targets import volunteer_kwargs
 
 ANONYMOUS = "anonymous"
 COLUMNS = [*PERSONAS, ANONYMOUS]
@@ -179,6 +180,116 @@ TABLE = [
     ("dashboard", "?region=a", (403, 403, 404, 404, 200, 200, 200, 403, 403, 403, 302)),
     ("dashboard", "?region=putuo", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
     ("dashboard", "?site=elsewhere", (403, 403, 404, 404, 404, 404, 404, 403, 403, 403, 302)),
+    # Duty roster: everyone on a site's roster reads it; managers and admins plan it and
+    # decide requests; a person asks about their own shifts only.
+    ("roster_list", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("roster_week", "site_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("roster_week", "site_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("roster_week", "site_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("roster_shift_add", "site_a", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("roster_shift_add", "site_b", (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("roster_shift_add", "site_c", (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302)),
+    (
+        "roster_shift_cancel",
+        "roster_shift_a",
+        (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302),
+    ),
+    (
+        "roster_shift_cancel",
+        "roster_shift_b",
+        (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302),
+    ),
+    (
+        "roster_shift_cancel",
+        "roster_shift_c",
+        (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302),
+    ),
+    (
+        "roster_request_decide",
+        "roster_request_a",
+        (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302),
+    ),
+    (
+        "roster_request_decide",
+        "roster_request_b",
+        (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302),
+    ),
+    (
+        "roster_request_decide",
+        "roster_request_c",
+        (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302),
+    ),
+    ("my_shifts", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("my_shift_request", "roster_mine", (403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 302)),
+    # Classes: the desk (volunteers too) reads sessions and keeps the roster; site managers
+    # and admins schedule, publish, edit and cancel. Courses are programme-wide.
+    ("class_list", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("class_create", None, (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("course_list", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("course_create", None, (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("course_edit", "course", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("class_detail", "class_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("class_detail", "class_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("class_detail", "class_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("class_roster", "class_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("class_roster", "class_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("class_roster", "class_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("class_code", "class_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("class_code", "class_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("class_code", "class_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("class_edit", "class_a", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("class_edit", "class_b", (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("class_edit", "class_c", (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("class_publish", "class_a", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("class_publish", "class_b", (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("class_publish", "class_c", (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("class_cancel", "class_a", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("class_cancel", "class_b", (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("class_cancel", "class_c", (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302)),
+    # The roster's buttons are POSTs; a GET is refused after the role check.
+    (
+        "class_signup_action",
+        "class_signup_a",
+        (403, 403, 405, 405, 405, 405, 405, 403, 403, 403, 302),
+    ),
+    # Evaluations: everyone who reads a site's records reads its ratings; the desk enters a
+    # rating for an attendee and shows a help session's rating QR code.
+    ("evaluation_overview", None, (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("evaluation_session", "eval_class_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("evaluation_session", "eval_class_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("evaluation_session", "eval_class_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("evaluation_enter", "eval_signup_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("evaluation_enter", "eval_signup_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("evaluation_enter", "eval_signup_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("evaluation_help", "eval_help_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("evaluation_help", "eval_help_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("evaluation_help", "eval_help_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    # Volunteers: site managers and admins keep their sites' volunteers; a volunteer sees and
+    # edits only their own profile ("我的志愿服务") and certificates.
+    ("volunteer_list", None, (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_me", None, (403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 302)),
+    ("volunteer_detail", "vol_self", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_detail", "vol_a", (403, 403, 404, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_detail", "vol_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_detail", "vol_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("volunteer_edit", "vol_self", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_edit", "vol_a", (403, 403, 404, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_edit", "vol_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_edit", "vol_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("volunteer_pledges", "vol_self", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_pledges", "vol_a", (403, 403, 404, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_pledges", "vol_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_pledges", "vol_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("volunteer_badge", "vol_self", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_badge", "vol_a", (403, 403, 404, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_badge", "vol_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("volunteer_badge", "vol_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("certificate_issue", "vol_a", (403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("certificate_issue", "vol_b", (403, 403, 403, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("certificate_issue", "vol_c", (403, 403, 403, 404, 404, 404, 200, 403, 403, 403, 302)),
+    ("certificate_download", "volcert_a", (403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 302)),
+    ("certificate_download", "volcert_b", (403, 403, 404, 404, 404, 200, 200, 403, 403, 403, 302)),
+    ("certificate_download", "volcert_c", (403, 403, 404, 404, 404, 404, 200, 403, 403, 403, 302)),
 ]
 
 CASES = [
@@ -215,6 +326,14 @@ def _kwargs(world, target: str | None, name: str = "") -> dict:
     """URL arguments for a target; creates the objects that the world fixture lacks."""
     if target is None or target.startswith("?"):
         return {}
+    if target.startswith(("vol_", "volcert_")):
+        return volunteer_kwargs(world, target)
+    if target.startswith("eval_"):
+        return _evaluation_kwargs(world, target)
+    if target.startswith("roster_"):
+        return _roster_kwargs(world, target)
+    if target.startswith(("class_", "course")):
+        return _class_kwargs(world, target)
     if target.startswith("targets_"):
         return {"code": _region(world, target).code, "year": timezone.localdate().year}
     if target.startswith(("record_", "flag_")):
@@ -283,6 +402,60 @@ def _kwargs(world, target: str | None, name: str = "") -> dict:
     return {"membership_id": membership.pk}
 
 
+def _class_kwargs(world, target: str) -> dict:
+    """A course, a draft class at site a/b/c, or a sign-up for a published one."""
+    from huoban.classes.services import (
+        course_create,
+        session_create,
+        session_publish,
+        signup_create,
+    )
+
+    office = world.personas["city_admin"]
+    if target == "course":
+        return {"public_id": course_create(actor=office, title="用手机挂号").public_id}
+    site = getattr(world, f"site_{target[-1]}")
+    site.classroom_capacity = 30
+    site.save()
+    start = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0)
+    start += dt.timedelta(days=20)
+    session = session_create(
+        actor=office,
+        site=site,
+        title="用手机挂号",
+        start=start,
+        end=start + dt.timedelta(minutes=90),
+        capacity=20,
+    )
+    if not target.startswith("class_signup_"):
+        return {"public_id": session.public_id}
+    session_publish(actor=office, session=session)
+    elder = elder_create(actor=office, site=site, name="张小明", consent=True)
+    signup = signup_create(actor=office, session=session, elder=elder)
+    return {"public_id": signup.public_id, "action": "check-in"}
+
+
+def _roster_kwargs(world, target: str) -> dict:
+    """A planned shift tomorrow at site a/b/c (with an open request), or the volunteer's own."""
+    from huoban.roster.services import shift_create, shift_request
+
+    key = "a" if target == "roster_mine" else target[-1]
+    person = {"a": "volunteer", "b": "district_admin", "c": "city_admin"}[key]
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time(9), timezone.get_current_timezone())
+    shift = shift_create(
+        actor=world.personas["city_admin"],
+        site=getattr(world, f"site_{key}"),
+        person=world.personas[person],
+        start=start,
+        end=start + dt.timedelta(hours=3),
+    )
+    if target.startswith("roster_request_"):
+        req = shift_request(actor=world.personas[person], shift=shift, kind="swap", reason="有事")
+        return {"public_id": req.public_id}
+    return {"public_id": shift.public_id}
+
+
 def _region(world, target: str):
     key = target.rsplit("_", 1)[-1].rsplit("=", 1)[-1]
     named = {"putuo": world.putuo, "jingan": world.jingan, "city": world.city}
@@ -335,3 +508,22 @@ def test_it_covers_every_workspace_url():
 def test_it_guards_every_workspace_view_with_roles():
     for pattern in workspace_urls.urlpatterns:
         assert getattr(pattern.callback, "allowed_roles", None), pattern.name
+
+
+def _evaluation_kwargs(world, target: str) -> dict:
+    """A class that ended an hour ago (with a checked-in elder) or a help record, at site
+    a, b or c."""
+    from tests.evaluations.helpers import attendee, ended_class, new_elder
+
+    kind, key = target.removeprefix("eval_").rsplit("_", 1)
+    site = getattr(world, f"site_{key}")
+    admin = world.personas["city_admin"]
+    if kind == "help":
+        record = help_session_log(
+            actor=admin, site=site, scenarios=[Service.objects.get(code="medical")]
+        )
+        return {"public_id": record.public_id}
+    session = ended_class(site, end=timezone.now() - dt.timedelta(hours=1))
+    if kind == "class":
+        return {"public_id": session.public_id}
+    return {"public_id": attendee(session, new_elder(admin, site), admin).public_id}

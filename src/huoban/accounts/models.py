@@ -259,3 +259,90 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class CodePurpose(models.TextChoices):
+    SIGN_IN = "sign_in", _("登录")
+    CONSENT = "consent", _("同意家人代办")
+
+
+class SignInCode(models.Model):
+    """A six-digit code sent by SMS: to sign in, or for an elder to consent to a family link.
+
+    Only keyed hashes are stored (of the number and of the code). A code expires, allows a
+    few wrong tries, and is used once.
+    """
+
+    mobile_index = models.CharField(max_length=64, db_index=True)
+    purpose = models.CharField(max_length=16, choices=CodePurpose.choices)
+    code_hash = models.CharField(max_length=64)
+    # For a consent code: the family member who asked for it.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["mobile_index", "created_at"], name="code_mobile_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.created_at:%Y-%m-%d}"
+
+
+class LinkRelation(models.TextChoices):
+    SELF = "self", _("本人")
+    FAMILY = "family", _("家人代办")
+
+
+class ConsentMethod(models.TextChoices):
+    SMS_CODE = "sms_code", _("长者手机验证码")
+    DESK = "desk", _("在服务点当面确认")
+
+
+class ElderLink(models.Model):
+    """A user who acts for an elder: the elder themself, or a family member the elder agreed
+    to (亲友代办: one phone, several elders). Every proxy action names the proxy as actor."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="elder_links")
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="links")
+    relation = models.CharField(_("关系"), max_length=16, choices=LinkRelation.choices)
+    consent_method = models.CharField(_("同意方式"), max_length=16, choices=ConsentMethod.choices)
+    consent_at = models.DateTimeField(_("同意时间"))
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["relation", "created_at", "id"]
+        verbose_name = _("长者绑定")
+        verbose_name_plural = _("长者绑定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "elder"],
+                condition=Q(revoked_at__isnull=True),
+                name="elder_link_once",
+            ),
+            # An elder has one own account.
+            models.UniqueConstraint(
+                fields=["elder"],
+                condition=Q(revoked_at__isnull=True, relation="self"),
+                name="elder_link_one_self",
+            ),
+            # An account is one elder's own at most.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True, relation="self"),
+                name="elder_link_user_self_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.elder} ({self.get_relation_display()})"

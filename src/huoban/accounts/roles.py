@@ -67,3 +67,8 @@ ROSTER_EDIT = frozenset(
     {Role.SITE_MANAGER, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.PROGRAMME_OFFICE}
 )
 ROSTER_VIEW = ROSTER_EDIT | {Role.VOLUNTEER}
+# Classes: site managers and the admins above them schedule, publish and cancel a site's
+# classes (and keep the programme-wide course templates); the desk (volunteers too) signs
+# elders up, keeps the roster and checks them in.
+CLASSES_EDIT = SITE_EDIT
+CLASSES_DESK = RECORDS_LOG

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from huoban.accounts.models import ApiToken, Invitation, Membership, User
+from huoban.accounts.models import ApiToken, ElderLink, Invitation, Membership, User
 
 # Recording every request's time would make every read a write; a minute is precise enough
 # to tell a token in use from a forgotten one.
@@ -127,3 +127,26 @@ def api_token_user(token: str) -> User | None:
     if found.last_used_at is None or now - found.last_used_at >= TOKEN_LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
     return found.user
+
+
+def elder_links_of(user: User) -> list[ElderLink]:
+    """The user's active links to elders (their own record first), cached for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_huoban_elder_links", None)
+    if cached is None:
+        cached = list(
+            ElderLink.objects.filter(user=user, revoked_at__isnull=True)
+            .select_related("elder")
+            .order_by("-relation", "created_at", "id")  # "self" sorts after "family"
+        )
+        user._huoban_elder_links = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def acts_for(user: User, elder: Any) -> str | None:
+    """How the user may act for ``elder``: "self", "family" or None."""
+    for link in elder_links_of(user):
+        if link.elder_id == elder.pk:
+            return link.relation
+    return None

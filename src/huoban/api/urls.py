@@ -4,7 +4,7 @@ from typing import Any
 
 from ninja.renderers import JSONRenderer
 
-from huoban.api import errors, public, records, targets, workspace
+from huoban.api import classes, errors, public, records, roster, targets, workspace
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -28,6 +28,9 @@ api = errors.HuobanNinjaAPI(
 )
 errors.install(api)
 api.add_router("/", public.router)
+api.add_router("/", classes.public)
 api.add_router("/workspace", workspace.router)
 api.add_router("/workspace", records.router)
 api.add_router("/workspace", targets.router)
+api.add_router("/workspace", roster.router)
+api.add_router("/workspace", classes.desk)

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huoban.accounts import roles
-from huoban.accounts.selectors import holds_role_at_site
-from huoban.audit.services import audit_record
+from huoban.accounts.models import LinkRelation
+from huoban.accounts.selectors import acts_for, holds_role_at_site, holds_role_over
+from huoban.audit.services import audit_record, diff_fields
+from huoban.classes import notices
 from huoban.classes.models import (
     CHECK_IN_MARGIN,
     UNDO_WINDOW,
@@ -33,7 +35,7 @@ from huoban.classes.models import (
     Undoable,
 )
 from huoban.records.services import training_attendance_record
-from huoban.sites.models import Site
+from huoban.sites.models import ServiceKind, Site
 
 # Who schedules classes at a site, and who signs elders up and checks them in.
 MANAGE = roles.SITE_EDIT
@@ -127,8 +129,187 @@ def session_publish(
     return reasons
 
 
+def _schedule_errors(
+    *,
+    site: Site,
+    title: str,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    capacity: int | None,
+    kind: str,
+    now: dt.datetime,
+) -> dict[str, list[str]]:
+    """The scheduling rules of a changed session (the same rules as ``session_create``)."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    if not title:
+        errors["title"].append(_("请填写标题。"))
+    if start is None or end is None:
+        errors["start"].append(_("请填写开始和结束时间。"))
+    else:
+        if end <= start:
+            errors["end"].append(_("结束时间要晚于开始时间。"))
+        if start <= now:
+            errors["start"].append(_("开始时间已经过去了。"))
+        if timezone.localdate(start) != timezone.localdate(end):
+            errors["end"].append(_("一节课要在同一天内结束。"))
+    if kind not in SessionKind.values:
+        errors["kind"].append(_("请选择类型。"))
+    if capacity is None or capacity < 1:
+        errors["capacity"].append(_("名额至少 1 人。"))
+    elif not site.classroom_capacity:
+        errors["capacity"].append(_("这个站点没有登记课堂容量，请先在站点资料里填写。"))
+    elif capacity > site.classroom_capacity:
+        errors["capacity"].append(
+            _("名额不能超过站点课堂容纳人数 %(n)s 人。") % {"n": site.classroom_capacity}
+        )
+    return errors
+
+
+@transaction.atomic
+def session_update(
+    *,
+    actor: Any,
+    session: ClassSession,
+    title: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    capacity: int,
+    kind: str = SessionKind.CLASS,
+    course: Course | None = None,
+    teacher: str = "",
+    now: dt.datetime | None = None,
+) -> ClassSession:
+    """Change a draft, or a published session before it starts, within the scheduling rules.
+
+    A published session keeps every confirmed place: its capacity cannot drop below them,
+    and a larger capacity moves the first people waiting up.
+    """
+    now = now or timezone.now()
+    if not holds_role_at_site(actor, MANAGE, session.site):
+        raise PermissionDenied(_("您不能修改这节课。"))
+    session = _locked(session)
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("这节课已经取消，不能再修改。"))
+    if session.start <= now:
+        raise ValidationError(_("这节课已经开始，不能再修改。"))
+    title = (title or "").strip()
+    errors = _schedule_errors(
+        site=session.site,
+        title=title,
+        start=start,
+        end=end,
+        capacity=capacity,
+        kind=kind,
+        now=now,
+    )
+    if session.status == SessionStatus.PUBLISHED and not errors.get("capacity"):
+        taken = _confirmed(session)
+        if capacity < taken:
+            errors["capacity"].append(
+                _("已有 %(n)s 人报名，名额不能少于 %(n)s 人。") % {"n": taken}
+            )
+    if errors:
+        raise ValidationError(dict(errors))
+    before = {
+        "title": session.title,
+        "start": session.start,
+        "end": session.end,
+        "capacity": session.capacity,
+        "kind": session.kind,
+        "course": session.course_id,
+        "teacher": session.teacher,
+    }
+    session.title, session.start, session.end = title, start, end
+    session.capacity, session.kind, session.course = capacity, kind, course
+    session.teacher = (teacher or "").strip()
+    session.save()
+    after = {**before, "title": title, "start": start, "end": end, "capacity": capacity}
+    after.update(kind=kind, course=course.pk if course else None, teacher=session.teacher)
+    changes = diff_fields(before, after)
+    audit_record(actor=actor, action="class.update", obj=session, changes=changes)
+    if session.status == SessionStatus.PUBLISHED:
+        _promote(session, now)
+    return session
+
+
+def _course_errors(title: str, scenario: Any) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = defaultdict(list)
+    if not title:
+        errors["title"].append(_("请填写课程名称。"))
+    if scenario is not None and scenario.kind != ServiceKind.SCENARIO:
+        errors["scenario"].append(_("请选择一个帮办场景。"))
+    return errors
+
+
+@transaction.atomic
+def course_create(
+    *,
+    actor: Any,
+    title: str,
+    scenario: Any = None,
+    description: str = "",
+    materials: str = "",
+) -> Course:
+    """A programme-wide course template; anyone who schedules classes somewhere may add one."""
+    if not holds_role_over(actor, MANAGE, anywhere=True):
+        raise PermissionDenied(_("您不能添加课程。"))
+    title = (title or "").strip()
+    errors = _course_errors(title, scenario)
+    if errors:
+        raise ValidationError(dict(errors))
+    course = Course.objects.create(
+        title=title,
+        scenario=scenario,
+        description=(description or "").strip(),
+        materials=(materials or "").strip(),
+    )
+    audit_record(actor=actor, action="course.create", obj=course, changes={"title": title})
+    return course
+
+
+@transaction.atomic
+def course_update(
+    *,
+    actor: Any,
+    course: Course,
+    title: str,
+    scenario: Any = None,
+    description: str = "",
+    materials: str = "",
+) -> Course:
+    """Change a course template (sessions already scheduled keep their own titles)."""
+    if not holds_role_over(actor, MANAGE, anywhere=True):
+        raise PermissionDenied(_("您不能修改课程。"))
+    title = (title or "").strip()
+    errors = _course_errors(title, scenario)
+    if errors:
+        raise ValidationError(dict(errors))
+    before = {
+        "title": course.title,
+        "scenario": course.scenario_id,
+        "description": course.description,
+        "materials": course.materials,
+    }
+    course.title = title
+    course.scenario = scenario
+    course.description = (description or "").strip()
+    course.materials = (materials or "").strip()
+    course.save()
+    after = {
+        "title": course.title,
+        "scenario": scenario.pk if scenario else None,
+        "description": course.description,
+        "materials": course.materials,
+    }
+    changes = diff_fields(before, after)
+    audit_record(actor=actor, action="course.update", obj=course, changes=changes)
+    return course
+
+
 def _locked(session: ClassSession) -> ClassSession:
-    return ClassSession.objects.select_for_update().get(pk=session.pk)
+    # The site comes along unlocked (the notices name it), in the same query.
+    locking = ClassSession.objects.select_for_update(of=("self",)).select_related("site")
+    return locking.get(pk=session.pk)
 
 
 def _confirmed(session: ClassSession) -> int:
@@ -146,6 +327,7 @@ def _promote(session: ClassSession, now: dt.datetime) -> list[SignUp]:
         signup.promoted_at = now
         _change(signup, SignUpStatus.CONFIRMED, now)
         audit_record(actor=None, action="signup.promote", obj=signup)
+        notices.promotion_queue(signup, now=now)
         promoted.append(signup)
     return promoted
 
@@ -161,8 +343,13 @@ def signup_create(
 ) -> SignUp:
     """A place for ``elder`` if one is free, otherwise a place on the waiting list."""
     now = now or timezone.now()
-    if not holds_role_at_site(actor, DESK, session.site):
+    relation = acts_for(actor, elder)
+    if relation is not None:  # the elder themself, or a family member they agreed to
+        channel = SignUpChannel.SELF if relation == LinkRelation.SELF else SignUpChannel.FAMILY
+    elif not holds_role_at_site(actor, DESK, session.site):
         raise PermissionDenied(_("您不能为这节课报名。"))
+    elif channel != SignUpChannel.STAFF:
+        raise ValidationError(_("工作人员代报请选择“工作人员代报”。"))
     session = _locked(session)
     if session.status != SessionStatus.PUBLISHED:
         raise ValidationError(_("这节课还没有发布或已经取消，不能报名。"))
@@ -197,7 +384,15 @@ def signup_create(
         obj=signup,
         changes={"status": status, "channel": channel},
     )
+    notices.signup_queue(signup, now=now)
     return signup
+
+
+def _may_change(actor: Any, signup: SignUp) -> bool:
+    """The desk of the session's site, or the elder and their family (acting online)."""
+    return acts_for(actor, signup.elder) is not None or holds_role_at_site(
+        actor, DESK, signup.session.site
+    )
 
 
 def _change(
@@ -225,7 +420,7 @@ def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None)
     """Give up a place (or a place in the queue) before the class starts; the first people
     waiting move up. Returns those promoted."""
     now = now or timezone.now()
-    if not holds_role_at_site(actor, DESK, signup.session.site):
+    if not _may_change(actor, signup):
         raise PermissionDenied(_("您不能取消这个报名。"))
     session, signup = _relocked(signup)
     if signup.status == SignUpStatus.CANCELLED:
@@ -236,6 +431,7 @@ def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None)
         raise ValidationError(_("已经签到，不能再取消。"))
     _change(signup, SignUpStatus.CANCELLED, now, Undoable.CANCEL)
     audit_record(actor=actor, action="signup.cancel", obj=signup)
+    notices.reminder_withdraw(signup, now=now)
     return _promote(session, now)
 
 
@@ -247,7 +443,7 @@ def signup_undo(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -
     waiting list at its original place in the queue (ahead of those who joined later).
     """
     now = now or timezone.now()
-    if not holds_role_at_site(actor, DESK, signup.session.site):
+    if not _may_change(actor, signup):
         raise PermissionDenied(_("您不能撤销这个报名。"))
     session, signup = _relocked(signup)
     if not signup.undoable:
@@ -347,3 +543,44 @@ def walk_in_add(
         audit_record(actor=actor, action="signup.walk_in", obj=signup)
     signup_check_in(actor=actor, signup=signup, now=now)
     return signup
+
+
+@transaction.atomic
+def session_cancel(
+    *, actor: Any, session: ClassSession, reason: str, now: dt.datetime | None = None
+) -> list[SignUp]:
+    """The site calls a session off before it starts. Its sign-ups are cancelled (kept, as
+    cancelled) and everyone who had a place or was waiting is told why. Returns those
+    sign-ups."""
+    now = now or timezone.now()
+    if not holds_role_at_site(actor, MANAGE, session.site):
+        raise PermissionDenied(_("您不能取消这节课。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写取消的原因，长者会收到这个原因。")]})
+    session = _locked(session)
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("这节课已经取消了。"))
+    if session.start <= now:
+        raise ValidationError(_("这节课已经开始，不能取消。"))
+    signups = list(
+        session.signups.exclude(status=SignUpStatus.CANCELLED)
+        .select_related("elder", "by")
+        .order_by("queued_at", "id")
+    )
+    if any(s.checked_in_at is not None for s in signups):
+        raise ValidationError(_("已经有长者签到，不能取消这节课。"))
+    session.status = SessionStatus.CANCELLED
+    session.save(update_fields=["status", "updated_at"])
+    for signup in signups:
+        signup.session = session
+        _change(signup, SignUpStatus.CANCELLED, now)
+        notices.cancellation_queue(signup, reason=reason, now=now)
+        notices.reminder_withdraw(signup, now=now)
+    audit_record(
+        actor=actor,
+        action="class.cancel",
+        obj=session,
+        changes={"reason": reason, "signups_cancelled": len(signups)},
+    )
+    return signups

@@ -367,3 +367,38 @@ def elder_reveal(*, actor: Any, elder: Elder, field: str, ip_address: str | None
     )
     value: str = getattr(elder, field)
     return value
+
+
+@transaction.atomic
+def elder_create_online(*, actor: Any, name: str, mobile: str, street: Region) -> Elder:
+    """An elder registered from the portal with a verified mobile: by themself, or by a
+    family member the elder consented to (their SMS code). Consent is that code; the
+    number must not be on another elder already."""
+    errors: ErrorDict = defaultdict(list)
+    values = _clean(
+        {"name": name, "mobile": mobile, "id_number": "", "birth_year": None, "street": street},
+        errors,
+    )
+    if (
+        values.get("mobile")
+        and Elder.objects.filter(mobile_index=mobile_index(values["mobile"])).exists()
+    ):
+        _add(errors, "mobile", _("这个手机号码已经登记过了。"), "duplicate")
+    if errors:
+        raise ValidationError(dict(errors))
+    elder = Elder(home_site=None, consent_at=timezone.now(), created_by=actor)
+    _apply(elder, values)
+    _save(actor, elder, values)
+    audit_record(
+        actor=actor,
+        action="elder.create",
+        obj=elder,
+        changes={
+            "name": elder.name,
+            "street": elder.street,
+            "mobile": _masked("mobile", values["mobile"]),
+            "consent_at": elder.consent_at.isoformat(),
+            "online": True,
+        },
+    )
+    return elder

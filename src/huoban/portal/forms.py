@@ -9,7 +9,7 @@ from huoban.regions.models import Region, RegionLevel
 from huoban.sites.models import Service, ServiceKind, SiteStatus
 
 
-def _regions_with_sites(level: str):
+def regions_with_sites(level: str):
     return Region.objects.filter(level=level, pk__in=_site_region_ids(level)).order_by("code")
 
 
@@ -64,8 +64,8 @@ class FinderForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        streets = _regions_with_sites(RegionLevel.STREET)
-        self.fields["district"].queryset = _regions_with_sites(RegionLevel.DISTRICT)
+        streets = regions_with_sites(RegionLevel.STREET)
+        self.fields["district"].queryset = regions_with_sites(RegionLevel.DISTRICT)
         self.fields["street"].queryset = streets
         self.fields["near"].queryset = streets
         self.fields["service"].queryset = Service.objects.filter(kind=ServiceKind.SERVICE)

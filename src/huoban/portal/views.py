@@ -13,9 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huoban.classes.timetable import street_neighbours, timetable_rows, upcoming_sessions
+from huoban.evaluations.selectors import site_rating
 from huoban.lib.geo import wgs84_to_gcj02
 from huoban.portal.context import TEXT_SIZES
 from huoban.portal.forms import FinderForm
+from huoban.regions.models import RegionLevel
+from huoban.roster.selectors import on_duty_now
 from huoban.sites.hours import DeskHours
 from huoban.sites.selectors import (
     filter_sites,
@@ -29,6 +33,7 @@ from huoban.sites.selectors import (
 )
 
 PAGE_SIZE = 20
+SITE_CLASSES = 5
 MAP_LIMIT = 300
 
 
@@ -60,7 +65,7 @@ def _finder_results(request: HttpRequest, form: FinderForm, *, page_size: int):
     return site_rows(page.object_list, now), page, None
 
 
-def _page_links(request: HttpRequest, page) -> dict:
+def page_links(request: HttpRequest, page) -> dict:
     if page is None:
         return {}
     params = request.GET.copy()
@@ -84,7 +89,7 @@ def site_finder(request: HttpRequest) -> HttpResponse:
         "origin": origin,
         "now": timezone.localtime(),
         "has_errors": form.is_bound and not form.is_valid(),
-        **_page_links(request, page),
+        **page_links(request, page),
     }
     return render(request, "portal/finder.html", context)
 
@@ -141,17 +146,29 @@ def site_page(request: HttpRequest, public_id) -> HttpResponse:
     site = _public_site(public_id)
     now = timezone.localtime()
     hours = DeskHours.for_site(site)
+    state = hours.state_at(now)
     context = {
         "site": site,
-        "state": hours.state_at(now),
+        "state": state,
         "week": hours.week(now.date()),
         "today": now.date(),
         "now": now,
         "services": [s for s in site.services.all() if s.kind == "service"],
         "scenarios": [s for s in site.services.all() if s.kind == "scenario"],
         "nearby": _nearby_open(site, now),
+        "on_duty": on_duty_now(site, now) if state.is_open else [],
+        "classes": timetable_rows(upcoming_sessions(now).filter(site=site)[:SITE_CLASSES]),
+        "street_classes": street_neighbours(site, now, limit=SITE_CLASSES),
+        "rating": site_rating(site, now),
+        "street": street_of(site),
     }
     return render(request, "portal/site.html", context)
+
+
+def street_of(site):
+    """The street (or town) a site belongs to, also when it is placed in a neighbourhood."""
+    region = site.region
+    return region if region.level == RegionLevel.STREET else region.parent
 
 
 def _nearby_open(site, now, limit: int = 3):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huoban.lib.when import time_words, weekday_name
+from huoban.lib.when import date_words, time_words, weekday_name
 from huoban.sites.hours import DeskHours, Period
 
 MINUTES_PER_DAY = 24 * 60
@@ -59,7 +59,7 @@ def _clock(minute: int) -> str:
     return time_words(dt.time(minute // 60, minute % 60))
 
 
-def _minute_of(t: dt.time) -> int:
+def _minute_of(t: dt.time | dt.datetime) -> int:
     return t.hour * 60 + t.minute
 
 
@@ -261,3 +261,15 @@ def week_coverage(
     spans = list(shifts)
     days = [day_coverage(hours, monday + dt.timedelta(days=i), spans) for i in range(7)]
     return WeekCoverage(monday=monday, days=days)
+
+
+def shift_span(start: dt.datetime, end: dt.datetime) -> Span:
+    """A shift's minutes on its (local) start day; a shift ending at midnight ends at 1440."""
+    local_start, local_end = timezone.localtime(start), timezone.localtime(end)
+    last = MINUTES_PER_DAY if local_end.date() > local_start.date() else _minute_of(local_end)
+    return Span(_minute_of(local_start), last)
+
+
+def shift_words(start: dt.datetime, end: dt.datetime) -> str:
+    """11月24日 周二 上午9:00–中午12:00 (a shift lies within one day, or ends at midnight)."""
+    return f"{date_words(timezone.localdate(start))} {shift_span(start, end).label}"

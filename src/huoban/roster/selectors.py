@@ -6,10 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from huoban.accounts.models import User
+from huoban.accounts.models import Role, User
 from huoban.accounts.selectors import scope_q
 from huoban.roster import coverage
 from huoban.roster.coverage import WeekCoverage
@@ -93,3 +93,52 @@ def on_duty_now(site: Site, now: dt.datetime | None = None) -> list[User]:
         .distinct()
         .order_by("name", "id")
     )
+
+
+def week_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Monday 0:00 to the next Monday 0:00 (local, aware) of the week holding ``day``."""
+    return _week_bounds(coverage.monday_of(day))
+
+
+def week_shifts(site: Site, monday: dt.date) -> QuerySet[Shift]:
+    """The site's planned shifts running some time in the week holding ``monday``.
+
+    Each carries ``open_requests``: its open swap or cancel request, if any (a list).
+    """
+    first, last = week_bounds(monday)
+    return (
+        Shift.objects.filter(site=site, status=ShiftStatus.PLANNED, start__lt=last, end__gt=first)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch(
+                "requests",
+                queryset=ShiftRequest.objects.filter(status=RequestStatus.OPEN),
+                to_attr="open_requests",
+            )
+        )
+        .order_by("start", "id")
+    )
+
+
+def roster_people(site: Site) -> QuerySet[User]:
+    """Who may be put on the site's roster from its own staff: its volunteers and managers."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__site=site,
+            memberships__role__in=[Role.VOLUNTEER, Role.SITE_MANAGER],
+        )
+        .distinct()
+        .order_by("name", "id")
+    )
+
+
+def open_request_counts(site_ids: Iterable[int]) -> dict[int, int]:
+    """How many open swap or cancel requests each site has, in one query."""
+    rows = (
+        ShiftRequest.objects.filter(status=RequestStatus.OPEN, shift__site_id__in=list(site_ids))
+        .order_by()
+        .values("shift__site_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["shift__site_id"]: row["n"] for row in rows}

@@ -28,3 +28,13 @@
     setPressed(true);
   });
 })();
+// Print buttons: shown only where a script can print (without one, the page says to show
+// or screenshot it).
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("[data-print]");
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.formsets import BaseFormSet
@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from huoban.accounts import roles
 from huoban.accounts.selectors import has_any_role
+from huoban.lib.forms import apply_errors  # noqa: F401  (re-exported for the views)
+from huoban.people import volunteers as volunteer_roles
 from huoban.regions.models import Region, RegionLevel
 from huoban.sites.models import Organisation, Site
 from huoban.sites.selectors import organisations_for, sites_for
@@ -72,7 +74,64 @@ NAV = (
             "elder_reveal",
         ),
     ),
+    NavItem(
+        "class_list",
+        gettext_lazy("课堂"),
+        roles.CLASSES_DESK,
+        (
+            "class_list",
+            "class_create",
+            "class_detail",
+            "class_edit",
+            "class_publish",
+            "class_cancel",
+            "class_roster",
+            "class_code",
+            "class_signup_action",
+            "course_list",
+            "course_create",
+            "course_edit",
+        ),
+    ),
     NavItem("dashboard", gettext_lazy("数据看板"), roles.RECORDS_VIEW, ("dashboard",)),
+    NavItem(
+        "evaluation_overview",
+        gettext_lazy("评价"),
+        roles.RECORDS_VIEW,
+        ("evaluation_overview", "evaluation_session", "evaluation_enter", "evaluation_help"),
+    ),
+    NavItem(
+        "roster_list",
+        gettext_lazy("值班"),
+        roles.ROSTER_VIEW,
+        (
+            "roster_list",
+            "roster_week",
+            "roster_shift_add",
+            "roster_shift_cancel",
+            "roster_request_decide",
+            "my_shifts",
+            "my_shift_request",
+        ),
+    ),
+    NavItem(
+        "volunteer_list",
+        gettext_lazy("志愿者"),
+        volunteer_roles.MANAGE_ROLES,
+        (
+            "volunteer_list",
+            "volunteer_detail",
+            "volunteer_edit",
+            "volunteer_pledges",
+            "certificate_issue",
+        ),
+    ),
+    NavItem(
+        "volunteer_me",
+        gettext_lazy("我的志愿服务"),
+        volunteer_roles.SELF_ROLES,
+        ("volunteer_me",),
+    ),
     NavItem(
         "progress",
         gettext_lazy("指标进度"),
@@ -138,22 +197,6 @@ def render_page(
 
 
 # --- Errors ------------------------------------------------------------------------------------
-
-
-def apply_errors(
-    form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError onto ``form``: each key at its field, the rest on top.
-
-    ``aliases`` sends a key to another field when the form has no field of that name
-    (e.g. a rule about the certified level shown at the claimed level).
-    """
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            name = key if key in form.fields else (aliases or {}).get(key)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.error_list)
 
 
 def field_anchor(bound: forms.BoundField) -> str:

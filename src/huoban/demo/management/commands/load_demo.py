@@ -5,9 +5,14 @@ from django.utils import timezone
 
 from huoban.accounts.models import User
 from huoban.accounts.services import membership_grant, user_create
+from huoban.demo import classes as demo_classes
 from huoban.demo import data
+from huoban.demo import evaluations as demo_evaluations
+from huoban.demo import portal as demo_portal
 from huoban.demo import records as demo_records
+from huoban.demo import roster as demo_roster
 from huoban.demo import targets as demo_targets
+from huoban.demo import volunteers as demo_volunteers
 from huoban.lib.ids import uscc_check_char
 from huoban.regions.models import Region
 from huoban.sites.models import Service, Site
@@ -112,6 +117,33 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "帮办记录 {sessions} 条，长者 {elders} 位，待复核示例 {flagged} 条。".format(**loaded)
+        )
+        demo_portal.link_elders(site=sites[0], registrar=User.objects.get(mobile="13900000005"))
+        classes = demo_classes.load_classes(
+            sites=sites,
+            district_admin=User.objects.get(mobile="13900000002"),
+            now=timezone.now(),
+        )
+        self.stdout.write(
+            "课堂 {sessions} 节，报名 {signups} 人，候补 {waiting} 人，"
+            "签到 {attended} 人次。".format(**classes)
+        )
+        rated = demo_evaluations.load(now=timezone.now())
+        self.stdout.write("评价：课堂 {class_ratings} 条，帮办 {help_ratings} 条。".format(**rated))
+        demo_portal.book_a_class(site=sites[0], now=timezone.now())
+        rostered = demo_roster.load(
+            sites=sites,
+            planner=User.objects.get(mobile="13900000002"),
+            today=timezone.localdate(),
+        )
+        self.stdout.write(
+            "值班班次 {shifts} 个（取消 {cancelled} 个），换班/取消申请 {requests} 条。".format(
+                **rostered
+            )
+        )
+        helpers = demo_volunteers.load(sites=sites, today=timezone.localdate())
+        self.stdout.write(
+            "志愿者资料 {volunteers} 份，学生服务时长证明 {certificates} 份。".format(**helpers)
         )
         return True
 

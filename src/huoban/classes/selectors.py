@@ -1,0 +1,165 @@
+"""Reading classes: the sessions and sign-ups a user may see, courses, and a session's roster.
+
+Scopes follow the site of the session: a site membership sees its site's sessions, a region
+membership every session in its subtree (``scope_q``).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from huoban.accounts.selectors import scope_q
+from huoban.classes.models import (
+    CHECK_IN_MARGIN,
+    UNDO_WINDOW,
+    ClassSession,
+    Course,
+    SessionStatus,
+    SignUp,
+    SignUpStatus,
+    Undoable,
+)
+
+UPCOMING = "upcoming"
+PAST = "past"
+
+
+def sessions_for(user, roles: Iterable[str]) -> QuerySet[ClassSession]:
+    """Class sessions at the sites (or in the regions) where the user holds one of ``roles``."""
+    return ClassSession.objects.filter(
+        scope_q(user, roles, site_field="site_id", region_path_field="region_path")
+    )
+
+
+def signups_for(user, roles: Iterable[str]) -> QuerySet[SignUp]:
+    """Sign-ups for the sessions the user may see with one of ``roles``."""
+    return SignUp.objects.filter(
+        scope_q(
+            user, roles, site_field="session__site_id", region_path_field="session__region_path"
+        )
+    )
+
+
+def courses() -> QuerySet[Course]:
+    """Every course template (they are programme-wide), with their scenario."""
+    return Course.objects.select_related("scenario").order_by("title", "id")
+
+
+def with_counts(qs: QuerySet[ClassSession]) -> QuerySet[ClassSession]:
+    """Annotate ``confirmed``, ``waiting`` and ``checked_in`` counts (in the same query)."""
+    return qs.annotate(
+        confirmed=Count("signups", filter=Q(signups__status=SignUpStatus.CONFIRMED)),
+        waiting=Count("signups", filter=Q(signups__status=SignUpStatus.WAITING)),
+        checked_in=Count(
+            "signups",
+            filter=Q(signups__status=SignUpStatus.CONFIRMED, signups__checked_in_at__isnull=False),
+        ),
+    )
+
+
+def filter_sessions(
+    qs: QuerySet[ClassSession],
+    *,
+    site=None,
+    status: str = "",
+    when: str = "",
+    now: dt.datetime | None = None,
+) -> QuerySet[ClassSession]:
+    """The class list's filters. ``when`` is ``upcoming`` (not yet ended, soonest first) or
+    ``past`` (ended, latest first); anything else lists every session, soonest first."""
+    now = now or timezone.now()
+    if site is not None:
+        qs = qs.filter(site=site)
+    if status in SessionStatus.values:
+        qs = qs.filter(status=status)
+    if when == UPCOMING:
+        return qs.filter(end__gt=now).order_by("start", "id")
+    if when == PAST:
+        return qs.filter(end__lte=now).order_by("-start", "-id")
+    return qs.order_by("start", "id")
+
+
+def level2_reasons_if_published(session: ClassSession, now: dt.datetime) -> list[str]:
+    """Why the session would not count toward level 2 if it were published at ``now``
+    (for a published one: why it does not count). Changes nothing."""
+    if session.published_at is not None:
+        return session.level2_reasons()
+    trial = copy.copy(session)
+    trial.published_at = now
+    return trial.level2_reasons()
+
+
+@dataclass
+class Roster:
+    """A session's sign-ups for the desk: places in sign-up order, then the waiting list in
+    queue order, and the cancellations that can still be undone."""
+
+    session: ClassSession
+    confirmed: list[SignUp] = field(default_factory=list)
+    waiting: list[SignUp] = field(default_factory=list)
+    cancelled: list[SignUp] = field(default_factory=list)
+
+    @property
+    def checked_in(self) -> int:
+        return sum(1 for s in self.confirmed if s.checked_in_at is not None)
+
+    @property
+    def free(self) -> int:
+        return max(self.session.capacity - len(self.confirmed), 0)
+
+
+def roster(session: ClassSession, now: dt.datetime | None = None) -> Roster:
+    """The roster of ``session`` in one query; each sign-up gets ``can_cancel`` and
+    ``can_undo`` (what the services would allow at ``now``)."""
+    now = now or timezone.now()
+    rows = (
+        session.signups.select_related("elder")
+        .filter(
+            Q(status__in=[SignUpStatus.CONFIRMED, SignUpStatus.WAITING])
+            | Q(undoable=Undoable.CANCEL, status_changed_at__gte=now - UNDO_WINDOW)
+        )
+        .order_by("queued_at", "id")
+    )
+    result = Roster(session)
+    before_start = session.start > now
+    for signup in rows:
+        signup.session = session
+        signup.can_cancel = (  # type: ignore[attr-defined]
+            before_start
+            and signup.status != SignUpStatus.CANCELLED
+            and signup.checked_in_at is None
+        )
+        signup.can_undo = (  # type: ignore[attr-defined]
+            before_start
+            and bool(signup.undoable)
+            and signup.checked_in_at is None
+            and now - signup.status_changed_at <= UNDO_WINDOW
+        )
+        if signup.status == SignUpStatus.CONFIRMED:
+            result.confirmed.append(signup)
+        elif signup.status == SignUpStatus.WAITING:
+            result.waiting.append(signup)
+        else:
+            result.cancelled.append(signup)
+    return result
+
+
+def check_in_open(session: ClassSession, now: dt.datetime | None = None) -> bool:
+    """Whether the desk may tick the roster now (the service's window around the class)."""
+    now = now or timezone.now()
+    return (
+        session.status == SessionStatus.PUBLISHED
+        and session.start - CHECK_IN_MARGIN <= now <= session.end + CHECK_IN_MARGIN
+    )
+
+
+def sign_up_open(session: ClassSession, now: dt.datetime | None = None) -> bool:
+    """Whether sign-ups are taken (published and not started)."""
+    now = now or timezone.now()
+    return session.status == SessionStatus.PUBLISHED and session.start > now

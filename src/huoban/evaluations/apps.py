@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EvaluationsConfig(AppConfig):
+    name = "huoban.evaluations"
+    verbose_name = "评价 Evaluations"

@@ -1,0 +1,390 @@
+"""Volunteers: who sees whom, profile changes, pledges, the service-hour rule at its edges,
+and certificates.
+
+Time is Monday 23 November 2026, 10:30 in Shanghai (the ``frozen`` fixture).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from huoban.accounts.models import Membership, Role, User
+from huoban.audit.models import AuditEvent
+from huoban.people.models import Certificate, Pledge, PledgeDocument, Volunteer
+from huoban.people.pledges import CURRENT
+from huoban.people.volunteers import (
+    certificate_issue,
+    certificates_for,
+    is_onboarded,
+    local_day_bounds,
+    pledge_accept,
+    pledges_missing,
+    service_hours,
+    volunteer_is_active,
+    volunteer_update,
+    volunteers_for,
+)
+from huoban.records.models import HelpSession
+from huoban.roster.models import Shift, ShiftStatus
+from tests.conftest import SH, at
+
+VIEW = {Role.VOLUNTEER, Role.SITE_MANAGER, Role.STREET_ADMIN, Role.DISTRICT_ADMIN}
+VIEW |= {Role.PROGRAMME_OFFICE}
+
+
+def volunteer_at(site, name: str, mobile: str) -> User:
+    user = User.objects.create_user(mobile, "pw-123456789", name=name)
+    Membership.objects.create(user=user, role=Role.VOLUNTEER, site=site)
+    return user
+
+
+def shift(person, start, end, *, site, status=ShiftStatus.PLANNED) -> Shift:
+    return Shift.objects.create(
+        site=site, person=person, start=start, end=end, status=status, created_by=person
+    )
+
+
+def session(person, occurred_at, minutes, *, site, voided=False) -> HelpSession:
+    return HelpSession.objects.create(
+        site=site,
+        region_path=site.region_path,
+        helper=person,
+        occurred_at=occurred_at,
+        duration_minutes=minutes,
+        voided_at=occurred_at if voided else None,
+    )
+
+
+def day(d: int = 23):
+    """From midnight of 1 November to the end of day ``d`` of November 2026."""
+    return local_day_bounds(dt.date(2026, 11, 1), dt.date(2026, 11, d))
+
+
+@pytest.fixture
+def vol(world):
+    return world.personas["volunteer"]
+
+
+# --- Who sees whom ----------------------------------------------------------------------------
+
+
+def test_it_shows_each_role_the_volunteers_of_its_sites(world, vol):
+    same_site = volunteer_at(world.site_a, "王同学", "13700000001")
+    elsewhere = volunteer_at(world.site_b, "李阿姨", "13700000002")
+    far = volunteer_at(world.site_c, "赵先生", "13700000003")
+    p = world.personas
+
+    def seen(persona):
+        return set(volunteers_for(p[persona], VIEW))
+
+    assert seen("site_manager") == {vol, same_site}
+    assert seen("street_admin") == {vol, same_site}
+    assert seen("district_admin") == {vol, same_site, elsewhere}
+    assert seen("city_admin") == {vol, same_site, elsewhere, far}
+    # A volunteer's scope over volunteers is their own profile.
+    assert seen("volunteer") == {vol}
+    assert seen("outsider") == set()
+    assert set(volunteers_for(p["site_manager"], {Role.VOLUNTEER})) == set()
+
+
+def test_it_does_not_list_the_site_managers_themselves(world):
+    assert world.personas["site_manager"] not in volunteers_for(world.personas["city_admin"], VIEW)
+
+
+# --- Profile ----------------------------------------------------------------------------------
+
+
+def test_it_creates_the_profile_on_the_first_change_and_audits_it(world, vol, frozen):
+    profile = volunteer_update(
+        actor=vol,
+        person=vol,
+        skills=["medical", "phone_basics"],
+        dialects=["shanghainese", "mandarin"],
+        availability=["0_am", "2_pm"],
+        bio="  退休教师，会讲沪语。 ",
+    )
+    assert profile.skill_codes == ["phone_basics", "medical"]  # the list's order
+    assert profile.dialect_labels == ["普通话", "沪语"]
+    assert profile.availability_codes == ["0_am", "2_pm"]
+    assert profile.bio == "退休教师，会讲沪语。"
+    event = AuditEvent.objects.get(action="volunteer.create")
+    assert event.actor == vol and event.changes["dialects"][1] == ",mandarin,shanghainese,"
+
+
+def test_it_refuses_codes_outside_the_lists(vol):
+    with pytest.raises(ValidationError) as info:
+        volunteer_update(actor=vol, person=vol, dialects=["klingon"], availability=["7_am"])
+    assert set(info.value.message_dict) == {"dialects", "availability"}
+    assert not Volunteer.objects.exists()
+
+
+def test_it_asks_a_student_for_a_school_and_a_guardians_name(vol):
+    with pytest.raises(ValidationError) as info:
+        volunteer_update(actor=vol, person=vol, is_student=True, guardian_mobile="13812345678")
+    assert info.value.message_dict == {
+        "school": ["学生志愿者请填写学校名称。"],
+        "guardian_name": ["填写了监护人手机号，请同时填写监护人姓名。"],
+    }
+
+
+def test_it_keeps_the_guardians_mobile_masked_in_the_audit_and_forgets_it_for_adults(world, vol):
+    manager = world.personas["site_manager"]
+    volunteer_update(
+        actor=manager,
+        person=vol,
+        is_student=True,
+        school="曹杨二中",
+        grade="高一（2）班",
+        guardian_name="王女士",
+        guardian_mobile="138 1234 5678",
+    )
+    profile = Volunteer.objects.get(user=vol)
+    assert profile.guardian_mobile == "13812345678"
+    assert profile.masked_guardian_mobile == "138****5678"
+    event = AuditEvent.objects.get(action="volunteer.create")
+    assert event.actor == manager
+    assert event.changes["guardian_mobile"] == ["", "138****5678"]
+    assert "13812345678" not in str(event.changes)
+    volunteer_update(actor=vol, person=vol, is_student=False)
+    profile.refresh_from_db()
+    assert (profile.school, profile.grade, profile.guardian_name, profile.guardian_mobile) == (
+        "",
+        "",
+        "",
+        "",
+    )
+
+
+def test_it_refuses_a_bad_guardian_mobile(vol):
+    with pytest.raises(ValidationError) as info:
+        volunteer_update(
+            actor=vol, person=vol, is_student=True, school="曹杨二中", guardian_mobile="12345"
+        )
+    assert "guardian_mobile" in info.value.message_dict
+
+
+def test_it_lets_only_the_volunteer_and_their_sites_managers_change_a_profile(world, vol):
+    other = volunteer_at(world.site_a, "王同学", "13700000001")
+    with pytest.raises(PermissionDenied):
+        volunteer_update(actor=vol, person=other, bio="x")
+    far = volunteer_at(world.site_b, "李阿姨", "13700000002")
+    with pytest.raises(PermissionDenied):
+        volunteer_update(actor=world.personas["site_manager"], person=far, bio="x")
+    volunteer_update(actor=world.personas["district_admin"], person=far, bio="x")
+
+
+# --- Pledges ----------------------------------------------------------------------------------
+
+
+def test_it_records_both_pledges_before_the_badge(world, vol, frozen):
+    assert not is_onboarded(vol)
+    assert [t.document for t in pledges_missing(vol)] == ["service_manual", "privacy"]
+    manual = CURRENT[PledgeDocument.SERVICE_MANUAL]
+    pledge_accept(actor=vol, person=vol, document=manual.document, version=manual.version)
+    assert not is_onboarded(vol)
+    privacy = CURRENT[PledgeDocument.PRIVACY]
+    manager = world.personas["site_manager"]
+    pledge = pledge_accept(
+        actor=manager, person=vol, document=privacy.document, version=privacy.version
+    )
+    assert is_onboarded(vol)
+    assert pledge.accepted_by == manager and pledge.accepted_at == frozen
+    event = AuditEvent.objects.filter(action="pledge.accept").latest("id")
+    assert event.changes["on_behalf"] is True and event.changes["version"] == privacy.version
+
+
+def test_it_accepts_a_pledge_once_and_only_its_current_version(vol):
+    manual = CURRENT[PledgeDocument.SERVICE_MANUAL]
+    first = pledge_accept(actor=vol, person=vol, document=manual.document, version=manual.version)
+    again = pledge_accept(actor=vol, person=vol, document=manual.document, version=manual.version)
+    assert first == again and Pledge.objects.count() == 1
+    with pytest.raises(ValidationError) as info:
+        pledge_accept(actor=vol, person=vol, document=manual.document, version="2020.1")
+    assert info.value.message_dict == {
+        "service_manual": ["《服务手册》已更新，请阅读新版本后再确认。"]
+    }
+
+
+def test_it_does_not_let_a_volunteer_pledge_for_another(world, vol):
+    other = volunteer_at(world.site_a, "王同学", "13700000001")
+    manual = CURRENT[PledgeDocument.SERVICE_MANUAL]
+    with pytest.raises(PermissionDenied):
+        pledge_accept(actor=vol, person=other, document=manual.document, version=manual.version)
+
+
+def test_it_tells_whether_a_volunteer_is_still_serving(world, vol):
+    profile = volunteer_update(actor=vol, person=vol, bio="x")
+    assert volunteer_is_active(profile)
+    Membership.objects.filter(user=vol).delete()
+    assert not volunteer_is_active(profile)
+    Membership.objects.create(user=vol, role=Role.VOLUNTEER, site=world.site_b)
+    vol.is_active = False
+    vol.save()
+    assert not volunteer_is_active(profile)
+
+
+# --- Service hours ----------------------------------------------------------------------------
+
+
+def test_it_counts_a_planned_shift_once_it_has_ended(world, vol, frozen):
+    site = world.site_a
+    shift(vol, at(8, 30), at(10, 30), site=site)  # ends exactly now: counts
+    shift(vol, at(9, 0, day=20), at(12, 0, day=20), site=site)
+    shift(vol, at(13, 0, day=20), at(17, 0, day=20), site=site, status=ShiftStatus.CANCELLED)
+    shift(vol, at(10, 31), at(12, 0), site=site)  # still to come: the minute after now
+    hours = service_hours(vol, *day())
+    assert hours.shift_minutes == 120 + 180
+    assert hours.session_minutes == 0
+    assert hours.hours == Decimal("5.0")
+
+
+def test_it_does_not_count_a_shift_that_is_still_running(world, vol, frozen):
+    shift(vol, at(9, 0), at(10, 31), site=world.site_a)
+    assert service_hours(vol, *day()).minutes == 0
+
+
+def test_it_counts_sessions_outside_shifts_and_never_twice(world, vol, frozen):
+    site = world.site_a
+    shift(vol, at(9, 0, day=20), at(12, 0, day=20), site=site)
+    session(vol, at(9, 30, day=20), 30, site=site)  # inside the shift: covered
+    session(vol, at(11, 45, day=20), 30, site=site)  # runs 15 minutes past its end
+    session(vol, at(8, 40, day=20), 30, site=site)  # starts 20 minutes before it
+    session(vol, at(14, 0, day=20), 45, site=site)  # no shift: all of it
+    session(vol, at(15, 0, day=20), 60, site=site, voided=True)  # voided: never
+    hours = service_hours(vol, *day())
+    assert hours.shift_minutes == 180
+    assert hours.session_minutes == 15 + 20 + 45
+    assert hours.minutes == 260 and hours.hours == Decimal("4.3")
+
+
+def test_it_leaves_a_session_during_a_running_shift_to_the_shift(world, vol, frozen):
+    shift(vol, at(9, 0), at(12, 0), site=world.site_a)
+    session(vol, at(9, 30), 20, site=world.site_a)
+    assert service_hours(vol, *day()).minutes == 0
+    later = dt.datetime(2026, 11, 23, 12, 0, tzinfo=SH)
+    assert service_hours(vol, *day(), now=later).minutes == 180
+
+
+def test_it_cuts_shifts_and_sessions_at_the_periods_edges(world, vol, frozen):
+    site = world.site_a
+    # Ends exactly at the start of the period: outside it.
+    start = dt.datetime(2026, 11, 1, 0, 0, tzinfo=SH)
+    shift(vol, start - dt.timedelta(hours=2), start, site=site)
+    session(vol, start - dt.timedelta(minutes=30), 30, site=site)
+    assert service_hours(vol, *day()).minutes == 0
+    # Crosses the start: only its minutes inside count.
+    session(vol, start - dt.timedelta(minutes=10), 30, site=site)
+    assert service_hours(vol, *day()).session_minutes == 20
+    # Starts exactly at the end of the period (end excluded): outside it.
+    shift(vol, at(0, 0, day=21), at(2, 0, day=21), site=site)
+    assert service_hours(vol, *day(20)).shift_minutes == 0
+    assert service_hours(vol, *day(21)).shift_minutes == 120
+
+
+def test_it_counts_one_sites_hours_when_asked(world, vol, frozen):
+    Membership.objects.create(user=vol, role=Role.VOLUNTEER, site=world.site_b)
+    shift(vol, at(9, 0, day=20), at(11, 0, day=20), site=world.site_a)
+    shift(vol, at(13, 0, day=20), at(14, 0, day=20), site=world.site_b)
+    session(vol, at(15, 0, day=20), 30, site=world.site_b)
+    assert service_hours(vol, *day(), site=world.site_a).minutes == 120
+    assert service_hours(vol, *day(), site=world.site_b).minutes == 90
+    assert service_hours(vol, *day()).minutes == 210
+
+
+def test_it_never_counts_another_persons_time(world, vol, frozen):
+    other = volunteer_at(world.site_a, "王同学", "13700000001")
+    shift(other, at(9, 0, day=20), at(12, 0, day=20), site=world.site_a)
+    session(other, at(14, 0, day=20), 30, site=world.site_a)
+    assert service_hours(vol, *day()).minutes == 0
+
+
+# --- Certificates -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def student(world, vol, frozen):
+    volunteer_update(actor=vol, person=vol, is_student=True, school="曹杨二中", grade="高一（2）班")
+    shift(vol, at(9, 0, day=20), at(12, 0, day=20), site=world.site_a)
+    session(vol, at(14, 0, day=20), 45, site=world.site_a)
+    return vol
+
+
+def issue(world, person, **kw):
+    kw.setdefault("site", world.site_a)
+    kw.setdefault("period_start", dt.date(2026, 11, 1))
+    kw.setdefault("period_end", dt.date(2026, 11, 23))
+    return certificate_issue(actor=world.personas["site_manager"], person=person, **kw)
+
+
+def test_it_issues_a_certificate_with_the_hours_frozen(world, student):
+    certificate = issue(world, student)
+    assert certificate.minutes == 225 and certificate.hours == Decimal("3.7")
+    assert (certificate.name, certificate.school, certificate.grade) == (
+        "volunteer",
+        "曹杨二中",
+        "高一（2）班",
+    )
+    assert certificate.issued_on == timezone.localdate()
+    assert len(certificate.number) == 8
+    Volunteer.objects.filter(user=student).update(school="另一所学校")
+    certificate.refresh_from_db()
+    assert certificate.school == "曹杨二中"
+    assert AuditEvent.objects.get(action="certificate.issue").changes["minutes"] == 225
+
+
+def test_it_refuses_bad_periods(world, student):
+    with pytest.raises(ValidationError) as info:
+        issue(world, student, period_start=dt.date(2026, 11, 20), period_end=dt.date(2026, 11, 1))
+    assert info.value.message_dict == {"period_end": ["截止日期不能早于起始日期。"]}
+    with pytest.raises(ValidationError) as info:
+        issue(world, student, period_end=dt.date(2026, 11, 24))
+    assert info.value.message_dict == {"period_end": ["截止日期不能晚于今天。"]}
+    with pytest.raises(ValidationError) as info:
+        issue(world, student, period_start=dt.date(2025, 11, 22))
+    assert info.value.message_dict == {"period_end": ["一份证明最多覆盖一年，请分开出具。"]}
+    # Exactly a year less a day is fine.
+    issue(world, student, period_start=dt.date(2025, 11, 23))
+    with pytest.raises(ValidationError) as info:
+        issue(world, student, period_start=dt.date(2026, 11, 21))
+    assert info.value.message_dict == {
+        "period_start": ["这段时间在本站点没有服务时长，不能出具证明。"]
+    }
+
+
+def test_it_issues_certificates_to_students_only_and_from_their_own_site(world, vol, frozen):
+    volunteer_update(actor=vol, person=vol, bio="成年志愿者")
+    with pytest.raises(ValidationError):
+        issue(world, vol)
+    with pytest.raises(ValidationError) as info:
+        certificate_issue(
+            actor=world.personas["city_admin"],
+            person=vol,
+            site=world.site_b,
+            period_start=dt.date(2026, 11, 1),
+            period_end=dt.date(2026, 11, 23),
+        )
+    assert "site" in info.value.message_dict
+    with pytest.raises(PermissionDenied):
+        certificate_issue(
+            actor=vol,
+            person=vol,
+            site=world.site_a,
+            period_start=dt.date(2026, 11, 1),
+            period_end=dt.date(2026, 11, 23),
+        )
+    assert not Certificate.objects.exists()
+
+
+def test_it_shows_certificates_to_their_site_and_their_student(world, student):
+    certificate = issue(world, student)
+    p = world.personas
+    assert list(certificates_for(p["volunteer"], {Role.VOLUNTEER})) == [certificate]
+    assert list(certificates_for(p["street_admin"], VIEW)) == [certificate]
+    other = volunteer_at(world.site_a, "王同学", "13700000001")
+    assert list(certificates_for(other, {Role.VOLUNTEER})) == []
+    assert list(certificates_for(p["outsider"], VIEW)) == []
