@@ -387,6 +387,20 @@ def _grant_self_role(user: User, role: str) -> None:
     Membership.objects.get_or_create(user=user, role=role)
 
 
+def _link_self(user: User, elder: Any, now: dt.datetime) -> ElderLink:
+    """The elder's own account (their mobile verified by an SMS code)."""
+    _grant_self_role(user, Role.ELDER)
+    link = ElderLink.objects.create(
+        user=user,
+        elder=elder,
+        relation=LinkRelation.SELF,
+        consent_method=ConsentMethod.SMS_CODE,
+        consent_at=now,
+    )
+    audit_record(actor=user, action="elder_link.self", obj=link, changes={"elder": elder.pk})
+    return link
+
+
 @transaction.atomic
 def elder_account_for_mobile(*, mobile: str, now: dt.datetime | None = None) -> User | None:
     """The account a verified mobile signs in to.
@@ -405,15 +419,7 @@ def elder_account_for_mobile(*, mobile: str, now: dt.datetime | None = None) -> 
     if elder is None:
         return None
     user = User.objects.create_user(mobile, None, name=elder.name)
-    _grant_self_role(user, Role.ELDER)
-    link = ElderLink.objects.create(
-        user=user,
-        elder=elder,
-        relation=LinkRelation.SELF,
-        consent_method=ConsentMethod.SMS_CODE,
-        consent_at=now,
-    )
-    audit_record(actor=user, action="elder_link.self", obj=link, changes={"elder": elder.pk})
+    _link_self(user, elder, now)
     return user
 
 
@@ -438,16 +444,8 @@ def elder_self_register(
     if errors:
         raise ValidationError(errors)
     user = User.objects.create_user(mobile, None, name=name)
-    _grant_self_role(user, Role.ELDER)
     elder = elder_create_online(actor=user, name=name, mobile=mobile, street=street)
-    link = ElderLink.objects.create(
-        user=user,
-        elder=elder,
-        relation=LinkRelation.SELF,
-        consent_method=ConsentMethod.SMS_CODE,
-        consent_at=now,
-    )
-    audit_record(actor=user, action="elder_link.self", obj=link, changes={"elder": elder.pk})
+    _link_self(user, elder, now)
     return user
 
 

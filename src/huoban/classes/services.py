@@ -60,29 +60,10 @@ def session_create(
     now = now or timezone.now()
     if not holds_role_at_site(actor, MANAGE, site):
         raise PermissionDenied(_("您不能在这个站点安排课堂。"))
-    errors: dict[str, list[str]] = defaultdict(list)
     title = (title or "").strip()
-    if not title:
-        errors["title"].append(_("请填写标题。"))
-    if start is None or end is None:
-        errors["start"].append(_("请填写开始和结束时间。"))
-    else:
-        if end <= start:
-            errors["end"].append(_("结束时间要晚于开始时间。"))
-        if start <= now:
-            errors["start"].append(_("开始时间已经过去了。"))
-        if timezone.localdate(start) != timezone.localdate(end):
-            errors["end"].append(_("一节课要在同一天内结束。"))
-    if kind not in SessionKind.values:
-        errors["kind"].append(_("请选择类型。"))
-    if capacity is None or capacity < 1:
-        errors["capacity"].append(_("名额至少 1 人。"))
-    elif not site.classroom_capacity:
-        errors["capacity"].append(_("这个站点没有登记课堂容量，请先在站点资料里填写。"))
-    elif capacity > site.classroom_capacity:
-        errors["capacity"].append(
-            _("名额不能超过站点课堂容纳人数 %(n)s 人。") % {"n": site.classroom_capacity}
-        )
+    errors = _schedule_errors(
+        site=site, title=title, start=start, end=end, capacity=capacity, kind=kind, now=now
+    )
     if errors:
         raise ValidationError(dict(errors))
     session = ClassSession.objects.create(

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huoban.lib.forms import DescribedErrorsMixin
-from huoban.portal.forms import regions_with_sites
+from huoban.portal.forms import RegionFilterForm, regions_with_sites
 from huoban.regions.models import Region, RegionLevel
 
 
@@ -97,25 +97,5 @@ class FamilyCodeForm(CodeForm):
         _streets(self.fields["street"])
 
 
-class TimetableForm(forms.Form):
-    district = forms.ModelChoiceField(
-        label=_("区"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("全部区"),
-    )
-    street = forms.ModelChoiceField(
-        label=_("街道/镇"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("全部街镇"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = regions_with_sites(RegionLevel.DISTRICT)
-        self.fields["street"].queryset = regions_with_sites(RegionLevel.STREET)
-        for name in ("district", "street"):
-            self.fields[name].label_from_instance = str
+class TimetableForm(RegionFilterForm):
+    """The timetable's filter: a district or a street."""

@@ -26,7 +26,9 @@ def _site_region_ids(level: str):
     return Region.objects.filter(code__in=codes).values("pk")
 
 
-class FinderForm(forms.Form):
+class RegionFilterForm(forms.Form):
+    """A district and a street (town), both optional, among those with sites in service."""
+
     district = forms.ModelChoiceField(
         label=_("区"),
         queryset=Region.objects.none(),
@@ -41,6 +43,16 @@ class FinderForm(forms.Form):
         required=False,
         empty_label=_("全部街镇"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = regions_with_sites(RegionLevel.DISTRICT)
+        self.fields["street"].queryset = regions_with_sites(RegionLevel.STREET)
+        for name in ("district", "street"):
+            self.fields[name].label_from_instance = str
+
+
+class FinderForm(RegionFilterForm):
     service = forms.ModelChoiceField(
         label=_("服务"),
         queryset=Service.objects.none(),
@@ -64,12 +76,9 @@ class FinderForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        streets = regions_with_sites(RegionLevel.STREET)
-        self.fields["district"].queryset = regions_with_sites(RegionLevel.DISTRICT)
-        self.fields["street"].queryset = streets
-        self.fields["near"].queryset = streets
+        self.fields["near"].queryset = self.fields["street"].queryset
         self.fields["service"].queryset = Service.objects.filter(kind=ServiceKind.SERVICE)
-        for name in ("district", "street", "service", "near"):
+        for name in ("service", "near"):
             self.fields[name].label_from_instance = str
 
     def clean(self):
