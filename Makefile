@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HUOBAN := $(BIN)/huoban
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help demo test setup sysdeps lint lock vendor messages bench clean
+.PHONY: help demo test setup sysdeps tools lint lock vendor messages bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,7 +29,13 @@ demo: setup  ## run the demo at http://127.0.0.1:8000 (SQLite, demo data)
 sysdeps:  ## install the Debian packages the tests need (Chromium, CJK fonts, zbar, poppler)
 	scripts/system-deps.sh
 
-test: setup sysdeps  ## run every check and the whole test suite
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tools: sysdeps tools/node_modules/.installed  ## install the HTML and accessibility checkers (npm)
+
+test: setup sysdeps tools  ## run every check and the whole test suite
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	HUOBAN_ENV=test $(BIN)/mypy
@@ -55,6 +61,7 @@ messages:  ## update and compile the English catalogue
 
 bench: setup  ## run the benchmarks (see docs/benchmarks.md)
 	HUOBAN_ENV=test $(BIN)/python bench/run.py
+	HUOBAN_ENV=test $(BIN)/python bench/classes.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles

@@ -20,6 +20,15 @@ from huoban.sites.models import DeskPeriod, Organisation, Service, Site
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counts never carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def make_uscc(body: str) -> str:
     """A valid credit code from a 17-character body."""
     return body + uscc_check_char(body)

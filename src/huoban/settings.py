@@ -177,8 +177,28 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Rate limits (django-ratelimit, in the cache above) -------------------------------------
+# Reverse proxies in front of the app (nginx: 1): the client's address is read that many
+# entries from the end of X-Forwarded-For (huoban.lib.client_ip).
+HUOBAN_TRUSTED_PROXIES = env_int("HUOBAN_TRUSTED_PROXIES", 1 if IS_PRODUCTION else 0)
+RATELIMIT_IP_META_KEY = "huoban.lib.client_ip.client_ip"
+# SMS codes (sign-in and consent) asked for from one address in an hour, over all numbers.
+HUOBAN_CODES_PER_ADDRESS_HOUR = env_int("HUOBAN_CODES_PER_ADDRESS_HOUR", 30)
+
 # --- Background tasks: the database queue, run by `huoban db_worker` --------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# "database" queues tasks for the worker (production); "immediate" runs each one at once in
+# the process that queued it, so that the demo and the tests need no worker.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+HUOBAN_TASKS_BACKEND = env_str("HUOBAN_TASKS_BACKEND", "database" if IS_PRODUCTION else "immediate")
+if HUOBAN_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"HUOBAN_TASKS_BACKEND must be one of {sorted(TASK_BACKENDS)}, "
+        f"not {HUOBAN_TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[HUOBAN_TASKS_BACKEND]}}
 
 # --- Accounts and sign-in -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -409,8 +429,9 @@ for _channel in HUOBAN_NOTIFY_CHANNELS:
         raise ImproperlyConfigured(f"HUOBAN_NOTIFY_CHANNELS: {_channel!r} is not one of {_known}.")
 # A class with send(mobile, text); the default only writes the text to the log.
 HUOBAN_SMS_GATEWAY = env_str("HUOBAN_SMS_GATEWAY", "huoban.notify.channels.LoggingSmsGateway")
-# Confirmations go out right after the change commits; the rest (and retries) by the
-# periodic `send_notifications`. Turn off to leave all sending to that command.
+# Confirmations are handed to the background task `outbox_deliver` right after the change
+# commits; the rest (and retries) go by the periodic `send_notifications`. Turn off to
+# leave all sending to that command.
 HUOBAN_NOTIFY_SEND_ON_COMMIT = env_bool("HUOBAN_NOTIFY_SEND_ON_COMMIT", True)
 HUOBAN_NOTIFY_MAX_ATTEMPTS = env_int("HUOBAN_NOTIFY_MAX_ATTEMPTS", 5)
 if HUOBAN_NOTIFY_MAX_ATTEMPTS < 1:

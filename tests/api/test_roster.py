@@ -60,6 +60,11 @@ def test_the_week_lists_shifts_gaps_and_the_desk_rule(world, client_with_token):
     assert theirs["label"] == "11月25日 周三 上午11:00–中午12:00"
     assert theirs["open_request"]["kind"] == "cancel"
     assert data["shifts"][5] == theirs  # in order of time
+    # The reason is for those who plan the roster, not for the other volunteers.
+    assert theirs["open_request"]["reason"] == ""
+    managers = client_with_token("site_manager").get(url(world.site_a)).json()
+    (seen,) = [s for s in managers["shifts"] if s["person"]["name"] == "site_manager"]
+    assert seen["open_request"]["reason"] == "开会"
 
 
 def test_any_day_chooses_its_week(world, client_with_token):
@@ -69,6 +74,10 @@ def test_any_day_chooses_its_week(world, client_with_token):
     assert [s["label"] for s in data["shifts"]] == ["11月30日 周一 上午9:00–中午12:00"]
     bad = client_with_token("volunteer").get(url(world.site_a), {"week": "tomorrow"})
     assert bad.status_code == 422
+    for week in ("9999-12-31", "0001-01-01"):
+        far = client_with_token("volunteer").get(url(world.site_a), {"week": week})
+        assert far.status_code == 422
+        assert "日期要在 2000 年到 2099 年之间" in far.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -127,6 +136,10 @@ def test_times_without_a_zone_are_local(world, client_with_token):
         ({"person": "elder"}, "这个人不是本站点的志愿者或站点负责人。"),
         ({"start": "9点"}, ""),
         ({"note": "长" * 201}, ""),
+        (
+            {"start": "0001-01-01T00:00:00", "end": "0001-01-01T03:00:00"},
+            "日期要在 2000 年到 2099 年之间。",
+        ),
     ],
 )
 def test_bad_input_is_422_and_saves_nothing(world, client_with_token, change, text):

@@ -274,3 +274,68 @@ def test_an_elder_without_a_mobile_is_not_texted_and_the_desk_can_see_why(
     (message,) = messages(elder)
     assert message.status == "skipped"
     assert "没有手机号" in message.error
+
+
+def test_a_reminder_withdrawn_comes_back_when_the_cancellation_is_undone(
+    site, manager, desk, elders
+):
+    from huoban.classes.services import signup_undo
+
+    tomorrow = published(manager, site, days=1)
+    signup = signup_create(actor=desk, session=tomorrow, elder=elders[0], now=NOW)
+    call_command("send_class_reminders", now=NOW - dt.timedelta(hours=3), stdout=io.StringIO())
+    Outbox.objects.filter(kind="class.reminder").update(status="queued", sent_at=None)
+    signup_cancel(actor=desk, signup=signup, now=NOW)
+    assert Outbox.objects.get(kind="class.reminder").status == "skipped"
+    signup_undo(actor=desk, signup=signup, now=NOW + dt.timedelta(minutes=5))
+    call_command("send_class_reminders", now=NOW + dt.timedelta(minutes=6), stdout=io.StringIO())
+    reminder = Outbox.objects.get(kind="class.reminder")
+    assert reminder.status == "sent"
+    assert reminder.error == ""
+
+
+def test_an_undone_sign_up_is_not_reminded(site, manager, desk, elders):
+    from huoban.classes.services import signup_undo
+
+    tomorrow = published(manager, site, days=1)
+    signup = signup_create(actor=desk, session=tomorrow, elder=elders[0], now=NOW)
+    Outbox.objects.all().delete()
+    call_command("send_class_reminders", now=NOW - dt.timedelta(hours=3), stdout=io.StringIO())
+    Outbox.objects.filter(kind="class.reminder").update(status="queued", sent_at=None)
+    signup_undo(actor=desk, signup=signup, now=NOW + dt.timedelta(minutes=5))
+    call_command("send_notifications", now=NOW + dt.timedelta(minutes=6), stdout=io.StringIO())
+    assert Outbox.objects.get(kind="class.reminder").status == "skipped"
+
+
+def test_a_family_member_whose_link_was_revoked_hears_nothing_more(
+    world, site, manager, desk, settings
+):
+    from django.utils import timezone as tz
+
+    from huoban.accounts.models import ConsentMethod, ElderLink, LinkRelation
+    from huoban.accounts.services import elder_link_revoke
+
+    settings.HUOBAN_NOTIFY_CHANNELS = ["sms"]
+    son = world.personas["family"]
+    grandpa = elder_create(actor=manager, site=site, name="没有手机的爷爷", consent=True)
+    link = ElderLink.objects.create(
+        user=son,
+        elder=grandpa,
+        relation=LinkRelation.FAMILY,
+        consent_method=ConsentMethod.DESK,
+        consent_at=tz.now(),
+    )
+    full = published(manager, site, capacity=1)
+    other = elder_create(
+        actor=manager, site=site, name="先报名的人", mobile="13710009999", consent=True
+    )
+    taken = signup_create(actor=desk, session=full, elder=other, now=NOW)
+    waiting = signup_create(actor=son, session=full, elder=grandpa, now=NOW)
+    assert Outbox.objects.get(elder=grandpa, kind="class.waiting").user == son
+    elder_link_revoke(actor=son, link=link)
+    signup_cancel(actor=desk, signup=taken, now=NOW + dt.timedelta(hours=1))
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    promoted = Outbox.objects.get(elder=grandpa, kind="class.promoted")
+    assert promoted.user is None
+    assert promoted.status == "skipped"  # nobody may be told: the desk sees why

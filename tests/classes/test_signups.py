@@ -387,3 +387,21 @@ def test_another_sites_volunteer_cannot_sign_up_cancel_or_check_in(world, site, 
     ):
         with pytest.raises(PermissionDenied):
             attempt()
+
+
+def test_a_cancellation_cannot_be_undone_once_the_site_called_the_class_off(
+    world, site, manager, desk
+):
+    from huoban.classes.services import session_cancel
+
+    session = published(manager, site)
+    (elder,) = make_elders(world, 1)
+    signup = signup_create(actor=desk, session=session, elder=elder, now=NOW)
+    signup_cancel(actor=desk, signup=signup, now=NOW + dt.timedelta(minutes=1))
+    session_cancel(actor=manager, session=session, reason="停电", now=NOW + dt.timedelta(minutes=2))
+    signup.refresh_from_db()
+    assert not signup.undo_open(NOW + dt.timedelta(minutes=3))  # no undo button either
+    with pytest.raises(ValidationError, match="站点取消"):
+        signup_undo(actor=desk, signup=signup, now=NOW + dt.timedelta(minutes=3))
+    signup.refresh_from_db()
+    assert signup.status == "cancelled"

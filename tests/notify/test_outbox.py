@@ -7,8 +7,9 @@ import io
 import logging
 
 import pytest
+import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from huoban.notify.models import Outbox, OutboxStatus
@@ -186,6 +187,63 @@ def test_a_message_being_sent_elsewhere_is_not_sent_twice(elder, caplog):
     assert outbox_send(now=NOW + dt.timedelta(minutes=11))["sent"] == 1
 
 
+class SlowGateway:
+    """The first text takes eleven minutes; while the second goes, another run starts."""
+
+    sent: list[str] = []
+    clock = None
+
+    def send(self, mobile: str, text: str) -> None:
+        if text == "第一条":
+            self.clock.shift(dt.timedelta(minutes=11))
+        elif text == "第二条" and self.sent.count("第二条") == 0:
+            self.sent.append(text)
+            outbox_send()  # the next run of the periodic command, meanwhile
+            return
+        self.sent.append(text)
+
+
+def test_a_slow_run_claims_each_message_from_the_moment_it_takes_it(elder, settings):
+    settings.HUOBAN_NOTIFY_CHANNELS = ["sms"]
+    settings.HUOBAN_SMS_GATEWAY = "tests.notify.test_outbox.SlowGateway"
+    SlowGateway.sent = []
+    with time_machine.travel(NOW, tick=False) as clock:
+        SlowGateway.clock = clock
+        queue(elder, key="one", body="第一条")
+        queue(elder, key="two", body="第二条")
+        assert outbox_send() == {"sent": 2, "failed": 0, "skipped": 0}
+    assert SlowGateway.sent == ["第一条", "第二条"]  # the second, once
+    assert set(Outbox.objects.values_list("status", flat=True)) == {"sent"}
+
+
+class LeakyGateway:
+    def send(self, mobile: str, text: str) -> None:
+        raise ConnectionError(f"HTTP 500 for https://sms.example.com/send?mobile={mobile}")
+
+
+def test_a_gateways_error_is_kept_and_logged_without_the_number(elder, settings, caplog):
+    settings.HUOBAN_NOTIFY_CHANNELS = ["sms"]
+    settings.HUOBAN_SMS_GATEWAY = "tests.notify.test_outbox.LeakyGateway"
+    queue(elder)
+    with caplog.at_level(logging.DEBUG, logger="huoban.notify"):
+        assert outbox_send(now=NOW)["failed"] == 1
+    error = Outbox.objects.get().error
+    assert "mobile=138****5678" in error
+    assert "13812345678" not in error and "13812345678" not in caplog.text
+
+
+def test_without_a_gateway_the_log_says_nothing_was_sent_and_keeps_the_text_quiet(
+    elder, settings, caplog
+):
+    settings.HUOBAN_NOTIFY_CHANNELS = ["sms"]
+    settings.HUOBAN_SMS_GATEWAY = "huoban.notify.channels.LoggingSmsGateway"
+    queue(elder, body="确认码 K7Q2MX")
+    with caplog.at_level(logging.WARNING):
+        outbox_send(now=NOW)
+    assert "短信没有发出" in caplog.text and "138****5678" in caplog.text
+    assert "K7Q2MX" not in caplog.text
+
+
 def test_a_confirmation_goes_out_right_after_commit(elder, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         notification_queue(
@@ -194,12 +252,47 @@ def test_a_confirmation_goes_out_right_after_commit(elder, django_capture_on_com
     assert Outbox.objects.get().status == "sent"
 
 
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_in_production_the_worker_delivers_it_not_the_request(
+    elder, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_queue(
+            kind="test", dedupe_key="later", subject="s", body="b", elder=elder, send_now=True
+        )
+    assert Outbox.objects.get().status == "queued"  # the request did not wait for a gateway
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "huoban.notify.tasks.outbox_deliver"
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert Outbox.objects.get().status == "sent"
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
 def test_the_command_sends_what_is_due(elder):
     queue(elder)
     out = io.StringIO()
     call_command("send_notifications", now=NOW, stdout=out)
     assert "已发送 1" in out.getvalue()
     assert Outbox.objects.get().status == "sent"
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "many"])
+def test_the_command_refuses_a_limit_that_is_not_a_whole_number_from_1(elder, limit):
+    queue(elder)
+    with pytest.raises(CommandError, match="--limit must be a whole number from 1"):
+        call_command("send_notifications", f"--limit={limit}", stdout=io.StringIO())
+    assert Outbox.objects.get().status == "queued"
+
+
+def test_an_unknown_tasks_backend_stops_start_up_with_its_name():
+    result = start(HUOBAN_ENV="demo", HUOBAN_TASKS_BACKEND="celery")
+    assert result.returncode != 0
+    assert "HUOBAN_TASKS_BACKEND" in result.stderr and "celery" in result.stderr
 
 
 def test_an_unknown_channel_stops_start_up_with_its_name():

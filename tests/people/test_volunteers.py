@@ -262,6 +262,17 @@ def test_it_counts_sessions_outside_shifts_and_never_twice(world, vol, frozen):
     assert hours.minutes == 260 and hours.hours == Decimal("4.3")
 
 
+def test_it_counts_sessions_logged_for_the_same_time_once(world, vol, frozen):
+    site = world.site_a
+    session(vol, at(9, 0, day=20), 60, site=site)  # two elders helped side by side
+    session(vol, at(9, 0, day=20), 60, site=site)
+    session(vol, at(9, 30, day=20), 60, site=site)  # a third, half an hour later
+    shift(vol, at(10, 0, day=20), at(10, 15, day=20), site=site)  # covers a quarter hour
+    hours = service_hours(vol, *day())
+    assert hours.session_minutes == 90 - 15
+    assert hours.shift_minutes == 15
+
+
 def test_it_leaves_a_session_during_a_running_shift_to_the_shift(world, vol, frozen):
     shift(vol, at(9, 0), at(12, 0), site=world.site_a)
     session(vol, at(9, 30), 20, site=world.site_a)

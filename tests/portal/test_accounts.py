@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,3 +193,121 @@ def test_it_does_not_let_one_user_remove_anothers_link(client_for, world, texts)
     assert response.status_code == 404
     link.refresh_from_db()
     assert link.revoked_at is None
+
+
+def test_an_admin_account_never_signs_in_with_a_code(client, world, texts):
+    admin = User.objects.create_superuser("13700008888", "长期密码-不是验证码", name="管理员")
+    assert not Membership.objects.filter(user=admin).exists()  # no staff role, still staff
+    refused = _start(client, "13700008888")
+    assert "工作人员入口" in refused.content.decode()
+    assert not texts
+    # A code sent before the account became staff does not let anyone in either.
+    admin.is_superuser = admin.is_staff = False
+    admin.set_unusable_password()
+    admin.save()
+    url = _start(client, "13700008888")["Location"]
+    User.objects.filter(pk=admin.pk).update(is_staff=True)
+    page = client.post(url, {"code": _code(texts)})
+    assert page.status_code == 200
+    assert "工作人员入口" in page.content.decode()
+    assert not page.wsgi_request.user.is_authenticated
+
+
+def test_a_closed_account_cannot_sign_in_with_a_code(client, world, texts):
+    user = User.objects.create_user("13700009999", None, name="停用的人")
+    Membership.objects.create(user=user, role=Role.FAMILY)
+    user.is_active = False
+    user.save()
+    url = _start(client, "13700009999")["Location"]
+    page = client.post(url, {"code": _code(texts)})
+    assert "账号已停用" in page.content.decode()
+    assert not page.wsgi_request.user.is_authenticated
+
+
+def test_asking_for_an_elders_consent_leaves_their_own_sign_in_alone(
+    client, client_for, world, texts
+):
+    elder_create(
+        actor=world.personas["volunteer"],
+        site=world.site_a,
+        name="钱阿婆",
+        mobile="13700005656",
+        consent=True,
+    )
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        url = _start(client, "13700005656")["Location"]  # the elder asks for her code
+    own_code = _code(texts)
+    stranger = client_for("family")
+    for n in range(1, 8):  # seven tries in eight minutes: the asker is stopped at five
+        with time_machine.travel(start + dt.timedelta(seconds=65 * n), tick=False):
+            asked = stranger.post(reverse("portal:family_add"), {"mobile": "13700005656"})
+    assert sum("请求代您" in text for _, text in texts) == 5
+    assert "一小时内获取验证码太多次了" in asked.content.decode()
+    with time_machine.travel(start + dt.timedelta(minutes=8, seconds=30), tick=False):
+        elsewhere = stranger.post(reverse("portal:family_add"), {"mobile": "13700005757"})
+    assert "您一小时内发出的验证码太多了" in elsewhere.content.decode()  # nor other numbers
+    with time_machine.travel(start + dt.timedelta(minutes=9), tick=False):
+        signed_in = client.post(url, {"code": own_code})  # her code was not voided
+    assert signed_in.status_code == 302
+    assert signed_in.wsgi_request.user.name == "钱阿婆"
+
+
+def test_two_tries_at_the_same_moment_each_use_up_one_of_the_five(world, texts, monkeypatch):
+    from django.db.models.query import QuerySet
+
+    from huoban.accounts.services import sign_in_code_check, sign_in_code_send
+
+    sign_in_code_send(mobile="13700004545")
+    code = SignInCode.objects.get()
+    wrong = "000000" if _code(texts) != "000000" else "111111"
+    SignInCode.objects.filter(pk=code.pk).update(attempts=3)
+    stale = SignInCode.objects.get(pk=code.pk)
+    # Both requests read the code (3 tries used) before either counted its own: the race.
+    real_first = QuerySet.first
+
+    def first(self):
+        return copy.copy(stale) if self.model is SignInCode else real_first(self)
+
+    monkeypatch.setattr(QuerySet, "first", first)
+    for _n in range(2):
+        with pytest.raises(ValidationError):
+            sign_in_code_check(mobile="13700004545", code=wrong)
+    stale.refresh_from_db()
+    assert stale.attempts == CODE_TRIES
+    with pytest.raises(ValidationError, match="输错次数太多"):
+        sign_in_code_check(mobile="13700004545", code=_code(texts))
+
+
+def test_a_code_lets_in_once(world, texts):
+    from huoban.accounts.services import sign_in_code_check, sign_in_code_send
+
+    sign_in_code_send(mobile="13700004646")
+    assert sign_in_code_check(mobile="13700004646", code=_code(texts)) == "13700004646"
+    with pytest.raises(ValidationError, match="已过期"):
+        sign_in_code_check(mobile="13700004646", code=_code(texts))
+
+
+def test_one_address_cannot_ask_for_codes_for_a_whole_district(client, world, texts, settings):
+    settings.HUOBAN_CODES_PER_ADDRESS_HOUR = 3
+    for n in range(3):
+        assert _start(client, f"1370000{n:04d}").status_code == 302
+    refused = _start(client, "13700000099")
+    assert "这个网络一小时内获取验证码太多次了" in refused.content.decode()
+    assert len(texts) == 3
+    elsewhere = client.post(
+        reverse("portal:sign_in"), {"mobile": "13700000099"}, REMOTE_ADDR="10.1.2.3"
+    )
+    assert elsewhere.status_code == 302  # another address is not held back
+
+
+def test_behind_the_proxy_the_address_is_the_one_nginx_saw(rf, settings):
+    from huoban.lib.client_ip import client_ip
+
+    settings.HUOBAN_TRUSTED_PROXIES = 1
+    spoofed = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="127.0.0.1")
+    assert client_ip(spoofed) == "203.0.113.9"
+    assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="nonsense")) == "127.0.0.1"
+    settings.HUOBAN_TRUSTED_PROXIES = 0
+    assert client_ip(spoofed) == "127.0.0.1"

@@ -313,3 +313,34 @@ def test_it_times_requests_in_the_frozen_morning(people, shift, frozen):
     assert req.handled_at == frozen
     assert req.created_at == frozen
     assert frozen + dt.timedelta(days=1) > shift.start > frozen
+
+
+def test_taking_a_role_away_cancels_the_shifts_still_to_come_there(world, people):
+    from huoban.accounts.services import membership_revoke
+    from huoban.roster.selectors import week_coverage
+
+    volunteer = people["volunteer"]
+    done = plan(world, volunteer, at(9, day=20), at(12, day=20))  # last week: served
+    ahead = plan(world, volunteer, at(9, day=TUE), at(12, day=TUE))
+    shift_request(actor=volunteer, shift=ahead, kind=RequestKind.CANCEL, reason="搬家")
+    assert week_coverage(world.site_a, at(9).date()).staffed_minutes == 180
+    membership = Membership.objects.get(user=volunteer, role=Role.VOLUNTEER, site=world.site_a)
+    membership_revoke(actor=people["city_admin"], membership=membership)
+    ahead.refresh_from_db()
+    done.refresh_from_db()
+    assert ahead.status == ShiftStatus.CANCELLED
+    assert "不再担任" in ahead.cancel_reason
+    assert ahead.requests.get().status == RequestStatus.APPROVED
+    assert done.status == ShiftStatus.PLANNED  # the hours served stay served
+    assert week_coverage(world.site_a, at(9).date()).staffed_minutes == 0
+
+
+def test_a_closed_accounts_shifts_staff_no_desk(world, people):
+    from huoban.roster.selectors import week_coverage
+
+    volunteer = people["volunteer"]
+    plan(world, volunteer, at(9, day=TUE), at(12, day=TUE))
+    assert week_coverage(world.site_a, at(9).date()).staffed_minutes == 180
+    volunteer.is_active = False
+    volunteer.save()
+    assert week_coverage(world.site_a, at(9).date()).staffed_minutes == 0

@@ -127,6 +127,48 @@ def test_a_scanned_code_fills_the_field_and_checks_in(desk, signed_up, opened):
     assert not opened.errors, "\n".join(opened.errors)
 
 
+NO_QR_DETECTOR = """
+(() => {
+  navigator.mediaDevices.getUserMedia = () => Promise.reject(new Error("unused"));
+  window.BarcodeDetector = class {
+    static getSupportedFormats() { return Promise.resolve(["ean_13", "code_128"]); }
+    detect() { return Promise.reject(new Error("no qr")); }
+  };
+})();
+"""
+
+FAILING_DETECTOR = FAKE_CAMERA.replace(
+    'detect() { return Promise.resolve([{rawValue: window.__qr || ""}]); }',
+    'detect() { return Promise.reject(new Error("cannot read")); }',
+)
+
+
+def test_without_a_qr_reader_only_the_typed_code_is_offered(desk, signed_up):
+    page = desk()
+    page.add_init_script(NO_QR_DETECTOR)
+    page.goto(f"/workspace/classes/{signed_up.public_id}/check-in/")
+    page.wait_for_load_state("networkidle")
+    assert not page.get_by_role("button", name="用摄像头扫码").is_visible()
+    assert page.get_by_label("确认码").is_visible()
+
+
+def test_a_detector_that_keeps_failing_gives_way_to_the_typed_code(desk, signed_up):
+    assert "cannot read" in FAILING_DETECTOR
+    page = desk()
+    page.add_init_script(FAILING_DETECTOR)
+    page.goto(f"/workspace/classes/{signed_up.public_id}/check-in/")
+    page.get_by_role("button", name="用摄像头扫码").click()
+    scanner = page.locator("[data-scanner]")
+    unsupported = scanner.get_attribute("data-unsupported")
+    page.wait_for_function(
+        "text => document.querySelector('[data-scan-status]').textContent === text",
+        arg=unsupported,
+        timeout=10_000,
+    )
+    assert page.get_by_role("button", name="用摄像头扫码").is_visible()  # may try again
+    assert page.get_by_label("确认码").is_visible()
+
+
 def test_the_roster_is_ticked_on_a_phone(desk, signed_up):
     page = desk()
     page.goto(f"/workspace/classes/{signed_up.public_id}/roster/")

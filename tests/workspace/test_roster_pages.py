@@ -122,8 +122,9 @@ def test_it_moves_between_weeks(world, client_for):
     assert "回到本周" in response.content.decode()
 
 
-def test_an_unreadable_week_shows_this_week(world, client_for):
-    response = client_for("volunteer").get(week_url(world, week="next-tuesday"))
+@pytest.mark.parametrize("week", ["next-tuesday", "9999-12-31", "0001-01-01", "0001-01-07"])
+def test_an_unreadable_week_shows_this_week(world, client_for, week):
+    response = client_for("volunteer").get(week_url(world, week=week))
     assert response.status_code == 200
     assert days(response)[0].startswith("11月23日 周一 今天")
 
@@ -241,6 +242,8 @@ def test_a_shift_to_midnight_is_written_as_0_00(world, client_for):
         ({"start": "9点", "end": "12:00"}, "start", "开始时间看不懂，请按“时:分”填写。"),
         ({"date": ""}, "date", "请填写日期。"),
         ({"person": ""}, "person", "请选择值班人。"),
+        ({"date": "9999-12-31", "end": "00:00"}, "date", "日期要在 2000 年到 2099 年之间。"),
+        ({"date": "0001-01-01"}, "date", "日期要在 2000 年到 2099 年之间。"),
     ],
 )
 def test_bad_input_is_refused_with_the_values_kept(world, client_for, fields, field, message):

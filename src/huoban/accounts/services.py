@@ -10,8 +10,10 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huoban.accounts import roles
 from huoban.accounts.models import (
@@ -122,6 +124,9 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
         },
     )
     membership.delete()
+    from huoban.roster.services import shifts_release  # the roster builds on accounts
+
+    shifts_release(actor=actor, person=membership.user)
 
 
 @transaction.atomic
@@ -259,6 +264,7 @@ CODE_LIFETIME = dt.timedelta(minutes=10)
 CODE_RESEND_AFTER = dt.timedelta(seconds=60)
 CODES_PER_HOUR = 5
 CODE_TRIES = 5
+STAFF_USE_PASSWORD = gettext_lazy("这是工作人员账号，请从页面底部的“工作人员入口”用密码登录。")
 
 
 def deliver_text(*, mobile: str, text: str, kind: str) -> None:
@@ -298,9 +304,13 @@ def sign_in_code_send(
     now = now or timezone.now()
     mobile = _checked_mobile(mobile)
     index = mobile_index(mobile)
-    recent = SignInCode.objects.filter(
-        mobile_index=index, created_at__gt=now - dt.timedelta(hours=1)
-    ).order_by("-created_at")
+    hour_ago = now - dt.timedelta(hours=1)
+    # Each purpose (and each requester's consent codes) counts and replaces its own codes:
+    # someone asking for an elder's consent never uses up or voids the elder's sign-in code.
+    same_kind = SignInCode.objects.filter(
+        mobile_index=index, purpose=purpose, requested_by=requested_by
+    )
+    recent = same_kind.filter(created_at__gt=hour_ago).order_by("-created_at")
     last = recent.first()
     if last is not None and now - last.created_at < CODE_RESEND_AFTER:
         wait = int((CODE_RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
@@ -311,9 +321,17 @@ def sign_in_code_send(
         raise ValidationError(
             {"mobile": _("这个号码一小时内获取验证码太多次了，请稍后再试或打电话求助。")}
         )
+    if (
+        requested_by is not None
+        and SignInCode.objects.filter(requested_by=requested_by, created_at__gt=hour_ago).count()
+        >= CODES_PER_HOUR
+    ):
+        raise ValidationError(
+            {"mobile": _("您一小时内发出的验证码太多了，请稍后再试或打电话求助。")}
+        )
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     with transaction.atomic():
-        SignInCode.objects.filter(mobile_index=index, used_at__isnull=True).update(used_at=now)
+        same_kind.filter(used_at__isnull=True).update(used_at=now)
         sent = SignInCode.objects.create(
             mobile_index=index,
             purpose=purpose,
@@ -366,20 +384,28 @@ def sign_in_code_check(
         raise ValidationError({"code": _("验证码已过期，请点“重新获取验证码”。")})
     if found.attempts >= CODE_TRIES:
         raise ValidationError({"code": _("输错次数太多，请点“重新获取验证码”。")})
+    # Every try takes one of the code's five before it is compared, counted in the database
+    # (F + a guard), so that tries sent at the same moment cannot share one count.
+    unspent = SignInCode.objects.filter(pk=found.pk, used_at__isnull=True)
+    if not unspent.filter(attempts__lt=CODE_TRIES).update(attempts=F("attempts") + 1):
+        raise ValidationError({"code": _("输错次数太多，请点“重新获取验证码”。")})
     if not secrets.compare_digest(found.code_hash, _code_hash(index, typed)):
-        SignInCode.objects.filter(pk=found.pk).update(attempts=found.attempts + 1)
-        left = CODE_TRIES - found.attempts - 1
+        left = CODE_TRIES - SignInCode.objects.get(pk=found.pk).attempts
         if left <= 0:
             raise ValidationError({"code": _("输错次数太多，请点“重新获取验证码”。")})
         raise ValidationError(
             {"code": _("验证码不对，请再看一下短信。还可以输入 %(n)s 次。") % {"n": left}}
         )
-    SignInCode.objects.filter(pk=found.pk).update(used_at=now)
+    if not unspent.update(used_at=now):  # used at the same moment by another request
+        raise ValidationError({"code": _("验证码已过期，请点“重新获取验证码”。")})
     return mobile
 
 
 def staff_user(user: User) -> bool:
-    """Whether the account holds any staff role (those sign in with a password)."""
+    """Whether the account is a staff one (those sign in with a password, never a code):
+    a staff role, access to the admin, or a password of its own."""
+    if user.is_staff or user.is_superuser or user.has_usable_password():
+        return True
     return Membership.objects.filter(user=user).exclude(role__in=[Role.ELDER, Role.FAMILY]).exists()
 
 
@@ -414,6 +440,10 @@ def elder_account_for_mobile(*, mobile: str, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     user = User.objects.filter(mobile=mobile).first()
     if user is not None:
+        if staff_user(user):
+            raise ValidationError({"code": STAFF_USE_PASSWORD})
+        if not user.is_active:
+            raise ValidationError({"code": _("这个账号已停用。请打电话求助。")})
         return user
     elder = Elder.objects.filter(mobile_index=mobile_index(mobile)).first()
     if elder is None:

@@ -18,12 +18,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from huoban.accounts import roles
+from huoban.accounts.selectors import holds_role_at_site
 from huoban.api.auth import ApiTokenAuth, request_user
 from huoban.api.errors import ApiValidationError, not_found
 from huoban.api.schemas import AUTH_ERRORS, ErrorOut, ValidationErrorOut
-from huoban.lib.when import weekday_name
+from huoban.lib.when import MAX_YEAR, MIN_YEAR, in_years, weekday_name, years_error
 from huoban.roster.coverage import DayCoverage, Span, WeekCoverage, shift_words
 from huoban.roster.models import RequestKind, RequestStatus, Shift, ShiftRequest, ShiftStatus
 from huoban.roster.selectors import my_shifts, roster_people, week_coverage, week_shifts
@@ -38,8 +41,17 @@ editors = ApiTokenAuth(roles.ROSTER_EDIT, gettext_lazy("您的账号没有排班
 
 class WeekQuery(Schema):
     week: dt.date | None = Field(
-        None, description="这一周的任意一天（当地日期）；不填为本周", examples=["2026-11-23"]
+        None,
+        description=f"这一周的任意一天（当地日期，{MIN_YEAR}–{MAX_YEAR} 年）；不填为本周",
+        examples=["2026-11-23"],
     )
+
+    @field_validator("week")
+    @classmethod
+    def _in_years(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not in_years(value):
+            raise PydanticCustomError("huoban_years", years_error())
+        return value
 
 
 class SpanOut(Schema):
@@ -69,7 +81,7 @@ class RequestRef(Schema):
     public_id: UUID
     kind: RequestKind
     kind_label: str
-    reason: str
+    reason: str = Field(description="申请理由；只给本站点能排班的人和申请人本人看，其他人为空")
 
 
 class ShiftOut(Schema):
@@ -143,7 +155,9 @@ def _day(day: DayCoverage) -> dict[str, Any]:
     }
 
 
-def _shift(shift: Shift, site: Site) -> dict[str, Any]:
+def _shift(shift: Shift, site: Site, reasons_shown: bool) -> dict[str, Any]:
+    """``reasons_shown``: a request's reason is for the site's roster editors (and the
+    person who wrote it), not for the other volunteers who may read the roster."""
     requests = getattr(shift, "open_requests", [])
     req = requests[0] if requests else None
     return {
@@ -161,7 +175,7 @@ def _shift(shift: Shift, site: Site) -> dict[str, Any]:
                 "public_id": req.public_id,
                 "kind": req.kind,
                 "kind_label": str(req.get_kind_display()),
-                "reason": req.reason,
+                "reason": req.reason if reasons_shown else "",
             }
             if req
             else None
@@ -169,7 +183,8 @@ def _shift(shift: Shift, site: Site) -> dict[str, Any]:
     }
 
 
-def _week(site: Site, week: WeekCoverage, shifts: list[Shift]) -> dict[str, Any]:
+def _week(site: Site, week: WeekCoverage, shifts: list[Shift], user: Any) -> dict[str, Any]:
+    editor = holds_role_at_site(user, roles.ROSTER_EDIT, site)
     return {
         "site": site.public_id,
         "site_name": site.name,
@@ -181,7 +196,7 @@ def _week(site: Site, week: WeekCoverage, shifts: list[Shift]) -> dict[str, Any]
         "staffed_minutes": week.staffed_minutes,
         "uncovered_minutes": sum(d.uncovered_minutes for d in week.days),
         "days": [_day(d) for d in week.days],
-        "shifts": [_shift(s, site) for s in shifts],
+        "shifts": [_shift(s, site, editor or s.person_id == user.pk) for s in shifts],
     }
 
 
@@ -209,7 +224,7 @@ def site_week(request: HttpRequest, public_id: UUID, query: Query[WeekQuery]) ->
     site = _scoped_site(request, public_id, roles.ROSTER_VIEW)
     day = query.week or timezone.localdate()
     week = week_coverage(site, day)
-    return _week(site, week, list(week_shifts(site, day)))
+    return _week(site, week, list(week_shifts(site, day)), request_user(request))
 
 
 @router.post(
@@ -244,7 +259,7 @@ def site_shift_create(request: HttpRequest, public_id: UUID, body: ShiftIn) -> S
         ) from None
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from None
-    return Status(201, _shift(shift, site))
+    return Status(201, _shift(shift, site, reasons_shown=True))
 
 
 @router.get(
@@ -268,4 +283,4 @@ def my_shift_list(request: HttpRequest, query: Query[MyShiftsQuery]) -> dict[str
             )
         )
     )
-    return {"count": len(shifts), "items": [_shift(s, s.site) for s in shifts]}
+    return {"count": len(shifts), "items": [_shift(s, s.site, reasons_shown=True) for s in shifts]}

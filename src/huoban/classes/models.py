@@ -200,3 +200,16 @@ class SignUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} — {self.elder}"
+
+    def undo_open(self, now: dt.datetime) -> bool:
+        """Whether the last sign-up or cancellation may still be taken back: within ten
+        minutes of it, before the class starts, not checked in, and the class still on.
+        (``signup_undo`` gives the reason when it may not.)"""
+        session = self.session
+        return (
+            bool(self.undoable)
+            and now - self.status_changed_at <= UNDO_WINDOW
+            and session.start > now
+            and session.status == SessionStatus.PUBLISHED
+            and self.checked_in_at is None
+        )

@@ -19,10 +19,12 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from huoban.accounts.selectors import acts_for
 from huoban.classes.models import ClassSession, SessionStatus, SignUp, SignUpChannel, SignUpStatus
+from huoban.classes.selectors import waiting_place
 from huoban.lib.when import date_words, day_words, time_range_words
 from huoban.notify.models import Outbox
-from huoban.notify.services import notification_queue, notification_withdraw
+from huoban.notify.services import notification_queue, notification_restore, notification_withdraw
 
 CONFIRMED = "class.confirmed"
 WAITING = "class.waiting"
@@ -36,8 +38,10 @@ def reminder_key(signup: SignUp) -> str:
 
 
 def _on_behalf(signup: SignUp) -> Any:
-    """The account that signed the elder up online (theirs or a family member's), if any."""
-    if signup.channel in (SignUpChannel.SELF, SignUpChannel.FAMILY):
+    """The account that signed the elder up online (theirs or a family member's), while it
+    may still act for the elder: a family member whose link was revoked hears nothing more."""
+    online = signup.channel in (SignUpChannel.SELF, SignUpChannel.FAMILY)
+    if online and acts_for(signup.by, signup.elder) is not None:
         return signup.by
     return None
 
@@ -82,16 +86,6 @@ def _queue(
     return message
 
 
-def _waiting_place(signup: SignUp) -> int:
-    ahead = (
-        SignUp.objects.filter(session_id=signup.session_id, status=SignUpStatus.WAITING)
-        .filter(queued_at__lte=signup.queued_at)
-        .exclude(queued_at=signup.queued_at, id__gt=signup.id)
-        .count()
-    )
-    return max(ahead, 1)
-
-
 def signup_queue(signup: SignUp, *, now: dt.datetime) -> Outbox | None:
     """The confirmation of a new sign-up: a place, or a place on the waiting list."""
     session = signup.session
@@ -105,7 +99,7 @@ def signup_queue(signup: SignUp, *, now: dt.datetime) -> Outbox | None:
             ) % facts + _call(facts)
             kind = CONFIRMED
         elif signup.status == SignUpStatus.WAITING:
-            facts_waiting = {**facts, "place": _waiting_place(signup)}
+            facts_waiting = {**facts, "place": waiting_place(signup)}
             subject = _("候补：%(title)s") % facts
             body = (
                 _(
@@ -168,6 +162,12 @@ def reminder_withdraw(signup: SignUp, *, now: dt.datetime) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("报名已取消，不再提醒。")
     notification_withdraw(dedupe_key=reminder_key(signup), reason=reason, now=now)
+
+
+def reminder_restore(signup: SignUp, *, now: dt.datetime) -> None:
+    """A place given up and then taken back (an undo, a promotion): a reminder withdrawn
+    meanwhile goes after all. One that was sent stays sent."""
+    notification_restore(dedupe_key=reminder_key(signup), now=now)
 
 
 def reminders_queue(*, now: dt.datetime | None = None) -> int:

@@ -30,6 +30,18 @@ UPCOMING = "upcoming"
 PAST = "past"
 
 
+def waiting_place(signup: SignUp) -> int:
+    """The place of a waiting sign-up in its session's queue (1 = next to move up), in the
+    order promotion takes: by the moment each joined, then by id."""
+    ahead = (
+        SignUp.objects.filter(session_id=signup.session_id, status=SignUpStatus.WAITING)
+        .filter(queued_at__lte=signup.queued_at)
+        .exclude(queued_at=signup.queued_at, id__gt=signup.id)
+        .count()
+    )
+    return max(ahead, 1)
+
+
 def sessions_for(user, roles: Iterable[str]) -> QuerySet[ClassSession]:
     """Class sessions at the sites (or in the regions) where the user holds one of ``roles``."""
     return ClassSession.objects.filter(
@@ -135,12 +147,7 @@ def roster(session: ClassSession, now: dt.datetime | None = None) -> Roster:
             and signup.status != SignUpStatus.CANCELLED
             and signup.checked_in_at is None
         )
-        signup.can_undo = (  # type: ignore[attr-defined]
-            before_start
-            and bool(signup.undoable)
-            and signup.checked_in_at is None
-            and now - signup.status_changed_at <= UNDO_WINDOW
-        )
+        signup.can_undo = signup.undo_open(now)  # type: ignore[attr-defined]
         if signup.status == SignUpStatus.CONFIRMED:
             result.confirmed.append(signup)
         elif signup.status == SignUpStatus.WAITING:

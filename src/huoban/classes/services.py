@@ -309,6 +309,7 @@ def _promote(session: ClassSession, now: dt.datetime) -> list[SignUp]:
         _change(signup, SignUpStatus.CONFIRMED, now)
         audit_record(actor=None, action="signup.promote", obj=signup)
         notices.promotion_queue(signup, now=now)
+        notices.reminder_restore(signup, now=now)
         promoted.append(signup)
     return promoted
 
@@ -435,9 +436,12 @@ def signup_undo(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -
         raise ValidationError(_("课程已经开始，不能撤销。"))
     if signup.checked_in_at is not None:
         raise ValidationError(_("已经签到，不能撤销。"))
+    if session.status != SessionStatus.PUBLISHED:
+        raise ValidationError(_("这节课已经被站点取消，不能撤销。"))
     if signup.undoable == Undoable.SIGN_UP:
         _change(signup, SignUpStatus.CANCELLED, now)
         audit_record(actor=actor, action="signup.undo", obj=signup, changes={"undone": "sign_up"})
+        notices.reminder_withdraw(signup, now=now)
         _promote(session, now)
         return signup
     if (
@@ -453,6 +457,8 @@ def signup_undo(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -
     _change(signup, restored, now)
     changes = {"undone": "cancel", "status": restored}
     audit_record(actor=actor, action="signup.undo", obj=signup, changes=changes)
+    if restored == SignUpStatus.CONFIRMED:
+        notices.reminder_restore(signup, now=now)
     return signup
 
 

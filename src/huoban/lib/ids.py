@@ -318,6 +318,14 @@ def _mask(text: str, keep_start: int, keep_end: int) -> str:
     return "*" * (length - shown) + text[length - shown :]
 
 
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
+
+
+def mask_mobiles_in(text: str) -> str:
+    """Mask every 11-digit mobile number inside free text (an error from a gateway, say)."""
+    return _MOBILE_IN_TEXT.sub(r"\1****\2", text)
+
+
 def mask_mobile(value: str) -> str:
     """Mask a mobile number for display, e.g. ``"13812345678"`` → ``"138****5678"``.
 

@@ -10,6 +10,22 @@ import datetime as dt
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+# The years a date typed into the programme may fall in: wide enough for its history and
+# plans, narrow enough to catch "20260" and keep date arithmetic (a week on, a day on)
+# away from the calendar's ends.
+MIN_YEAR = 2000
+MAX_YEAR = 2099
+
+
+def in_years(day: dt.date) -> bool:
+    """Whether a date (or a datetime) lies in MIN_YEAR … MAX_YEAR."""
+    return MIN_YEAR <= day.year <= MAX_YEAR
+
+
+def years_error() -> str:
+    return _("日期要在 %(first)s 年到 %(last)s 年之间。") % {"first": MIN_YEAR, "last": MAX_YEAR}
+
+
 WEEKDAYS_ZH = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 

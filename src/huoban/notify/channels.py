@@ -43,10 +43,14 @@ class SmsGateway(Protocol):
 
 
 class LoggingSmsGateway:
-    """No provider: the text goes to the log only (the demo, and until one is configured)."""
+    """No provider configured: nothing is sent. The log says so (a warning) and holds the
+    text only at DEBUG level, since texts carry names and codes."""
 
     def send(self, mobile: str, text: str) -> None:
-        logger.warning("短信（未接入短信网关，仅记录）%s：%s", mask_mobile(mobile), text)
+        logger.warning(
+            "短信没有发出：未接入短信网关（HUOBAN_SMS_GATEWAY）→ %s", mask_mobile(mobile)
+        )
+        logger.debug("未发出的短信 → %s：%s", mask_mobile(mobile), text)
 
 
 class Channel:

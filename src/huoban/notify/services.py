@@ -14,14 +14,16 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huoban.lib.ids import mask_mobiles_in
 from huoban.notify.channels import configured_channels, get_channel
 from huoban.notify.models import Outbox, OutboxStatus
 
@@ -73,7 +75,8 @@ def notification_queue(
 
     The channel is the first of ``HUOBAN_NOTIFY_CHANNELS`` that can reach the elder (else
     ``user``, else ``address``); when none can, the message is kept as skipped, with why.
-    ``send_now`` delivers it right after the surrounding transaction commits.
+    ``send_now`` hands it to the task ``outbox_deliver`` right after the surrounding
+    transaction commits (a background worker in production; at once elsewhere).
     """
     if elder is None and user is None and not address:
         raise ValueError("notification_queue needs an elder, a user or an address")
@@ -104,9 +107,14 @@ def notification_queue(
         and settings.HUOBAN_NOTIFY_SEND_ON_COMMIT
         and _send_on_commit.get()
     ):
-        pk = message.pk
-        transaction.on_commit(lambda: outbox_send(ids=[pk]), robust=True)
+        transaction.on_commit(partial(_deliver_soon, message.pk), robust=True)
     return message, True
+
+
+def _deliver_soon(pk: int) -> None:
+    from huoban.notify.tasks import outbox_deliver  # the task module imports this one
+
+    outbox_deliver.enqueue(ids=[pk])
 
 
 def notification_withdraw(*, dedupe_key: str, reason: str, now: dt.datetime | None = None) -> int:
@@ -115,6 +123,17 @@ def notification_withdraw(*, dedupe_key: str, reason: str, now: dt.datetime | No
     return Outbox.objects.filter(
         dedupe_key=dedupe_key, status__in=[OutboxStatus.QUEUED, OutboxStatus.FAILED]
     ).update(status=OutboxStatus.SKIPPED, error=reason, updated_at=now)
+
+
+def notification_restore(*, dedupe_key: str, now: dt.datetime | None = None) -> int:
+    """Queue again a message that was withdrawn (``notification_withdraw``) before it went;
+    one sent, or one that has no way to reach anybody, is left as it is."""
+    now = now or timezone.now()
+    return (
+        Outbox.objects.filter(dedupe_key=dedupe_key, status=OutboxStatus.SKIPPED, sent_at=None)
+        .exclude(channel="")
+        .update(status=OutboxStatus.QUEUED, error="", next_attempt_at=now, updated_at=now)
+    )
 
 
 def _due(now: dt.datetime) -> Q:
@@ -130,42 +149,56 @@ def outbox_send(
     """Deliver the messages that are due (or just ``ids``); returns how many were sent,
     failed and skipped. Each message is claimed before it is sent, so two senders running
     at once never deliver the same message twice."""
-    now = now or timezone.now()
+    # Each claim runs from the moment it is made (unless a fixed ``now`` is given, as tests
+    # do): a long run must not hand out claims that have already run out.
+    clock = (lambda: now) if now is not None else timezone.now
+    start = clock()
     counts = {"sent": 0, "failed": 0, "skipped": 0}
-    due = Outbox.objects.filter(_due(now))
+    due = Outbox.objects.filter(_due(start))
     if ids is not None:
         due = due.filter(pk__in=ids)
     for pk in list(due.order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]):
-        claimed = Outbox.objects.filter(_due(now), pk=pk).update(
-            status=OutboxStatus.SENDING, next_attempt_at=now + CLAIM, updated_at=now
+        at = clock()
+        claim_until = at + CLAIM
+        claimed = Outbox.objects.filter(_due(at), pk=pk).update(
+            status=OutboxStatus.SENDING, next_attempt_at=claim_until, updated_at=at
         )
         if claimed:
-            counts[_deliver(pk, now)] += 1
+            counts[_deliver(pk, claim_until, clock)] += 1
     return counts
 
 
-def _deliver(pk: int, now: dt.datetime) -> str:
+def _deliver(pk: int, claim_until: dt.datetime, clock) -> str:
+    """Deliver one claimed message and record the outcome, unless the claim ran out and
+    another sender took the message over meanwhile (then that sender records it)."""
     message = Outbox.objects.select_related("elder", "user").get(pk=pk)
+    ours = Outbox.objects.filter(pk=pk, status=OutboxStatus.SENDING, next_attempt_at=claim_until)
     try:
         channel = get_channel(message.channel)
         address = channel.address_for(message)
         if not address:
-            message.status = OutboxStatus.SKIPPED
-            message.error = _("没有可用的联系方式（没有手机号）。")
-            message.save(update_fields=["status", "error", "updated_at"])
+            ours.update(
+                status=OutboxStatus.SKIPPED,
+                error=_("没有可用的联系方式（没有手机号）。"),
+                updated_at=clock(),
+            )
             return "skipped"
         channel.deliver(message, address)
     except Exception as exc:  # one bad message must not stop the others
-        logger.warning("Message %s failed: %s", message.public_id, exc, exc_info=True)
-        message.attempts += 1
-        message.status = OutboxStatus.FAILED
-        message.error = f"{type(exc).__name__}: {exc}"[:1000]
-        message.next_attempt_at = now + retry_delay(message.attempts)
-        message.save(update_fields=["attempts", "status", "error", "next_attempt_at", "updated_at"])
+        # Gateways' errors often quote the request, number included: never kept in clear.
+        error = mask_mobiles_in(f"{type(exc).__name__}: {exc}")[:1000]
+        logger.warning("Message %s failed: %s", message.public_id, error)
+        at = clock()
+        ours.update(
+            attempts=F("attempts") + 1,
+            status=OutboxStatus.FAILED,
+            error=error,
+            next_attempt_at=at + retry_delay(message.attempts + 1),
+            updated_at=at,
+        )
         return "failed"
-    message.attempts += 1
-    message.status = OutboxStatus.SENT
-    message.sent_at = now
-    message.error = ""
-    message.save(update_fields=["attempts", "status", "sent_at", "error", "updated_at"])
+    at = clock()
+    ours.update(
+        attempts=F("attempts") + 1, status=OutboxStatus.SENT, sent_at=at, error="", updated_at=at
+    )
     return "sent"

@@ -309,11 +309,15 @@ def service_hours(
             end__gt=start - LONGEST_SESSION,
         ).values_list("site_id", "start", "end")
     )
-    session_seconds = 0.0
-    for occurred_at, minutes in sessions.values_list("occurred_at", "duration_minutes"):
-        inside = _clip((occurred_at, occurred_at + dt.timedelta(minutes=minutes)), window)
-        if inside:
-            session_seconds += _seconds_outside(inside, covered)
+    # Two sessions logged for the same stretch of time (two elders helped at once) are one
+    # stretch of service: merged before the shifts' time is taken out.
+    spans = (
+        _clip((occurred_at, occurred_at + dt.timedelta(minutes=minutes)), window)
+        for occurred_at, minutes in sessions.values_list("occurred_at", "duration_minutes")
+    )
+    session_seconds = sum(
+        _seconds_outside(span, covered) for span in _merged(s for s in spans if s)
+    )
     return ServiceHours(int(shift_seconds // 60), int(session_seconds // 60))
 
 

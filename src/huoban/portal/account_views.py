@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,11 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from huoban.accounts.models import CodePurpose, ElderLink, LinkRelation, User
 from huoban.accounts.selectors import elder_links_of
 from huoban.accounts.services import (
+    STAFF_USE_PASSWORD,
     elder_account_for_mobile,
     elder_link_revoke,
     elder_self_register,
@@ -64,6 +68,16 @@ def elder_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return wrapped
 
 
+def _too_many_codes_from_here(request: HttpRequest) -> bool:
+    """Counts one more code asked for from this address; whether that is over the limit
+    (all numbers together: one address cannot text a whole district)."""
+    rate = f"{settings.HUOBAN_CODES_PER_ADDRESS_HOUR}/h"
+    return is_ratelimited(request, group="sms-codes", key="ip", rate=rate, increment=True)
+
+
+TOO_MANY_FROM_HERE = gettext_lazy("这个网络一小时内获取验证码太多次了，请稍后再试或打电话求助。")
+
+
 def _normalised_or_blank(mobile: str) -> str:
     try:
         return normalize_mobile(mobile)
@@ -78,9 +92,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         mobile = form.cleaned_data["mobile"]
         known = User.objects.filter(mobile=_normalised_or_blank(mobile)).first()
         if known is not None and staff_user(known):
-            form.add_error(
-                "mobile", _("这是工作人员账号，请从页面底部的“工作人员入口”用密码登录。")
-            )
+            form.add_error("mobile", STAFF_USE_PASSWORD)
+        elif _too_many_codes_from_here(request):
+            form.add_error("mobile", TOO_MANY_FROM_HERE)
         else:
             try:
                 sign_in_code_send(mobile=mobile)
@@ -106,6 +120,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "resend" in request.POST:
         form = CodeForm()
         try:
+            if _too_many_codes_from_here(request):
+                raise ValidationError(TOO_MANY_FROM_HERE)
             sign_in_code_send(mobile=mobile)
             resent = True
         except ValidationError as exc:
@@ -119,14 +135,22 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            try:
+                user = elder_account_for_mobile(mobile=mobile)
+            except ValidationError as exc:  # a staff or closed account: never by a code
+                apply_errors(form, exc)
+                return _code_page(request, form, mobile, resent)
             request.session.pop("sign_in_mobile", None)
-            user = elder_account_for_mobile(mobile=mobile)
             if user is None:
                 request.session["verified_mobile"] = mobile
                 request.session["verified_at"] = timezone.now().timestamp()
                 return redirect(f"{reverse('portal:register')}?{_next_query(request)}")
             login(request, user, backend=BACKEND)
             return redirect(next_url(request))
+    return _code_page(request, form, mobile, resent)
+
+
+def _code_page(request: HttpRequest, form: CodeForm, mobile: str, resent: bool) -> HttpResponse:
     context = {
         "form": form,
         "masked": mask_mobile(mobile),
@@ -199,6 +223,8 @@ def family_add(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
+            if _too_many_codes_from_here(request):
+                raise ValidationError({"mobile": TOO_MANY_FROM_HERE})
             sign_in_code_send(
                 mobile=form.cleaned_data["mobile"],
                 purpose=CodePurpose.CONSENT,

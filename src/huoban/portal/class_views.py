@@ -22,9 +22,11 @@ from django.views.decorators.http import require_POST
 from huoban.accounts.models import LinkRelation
 from huoban.accounts.selectors import acts_for, elder_links_of
 from huoban.classes.models import UNDO_WINDOW, ClassSession, SignUp, SignUpStatus
+from huoban.classes.selectors import waiting_place
 from huoban.classes.services import signup_cancel, signup_create, signup_undo
 from huoban.classes.timetable import (
     days_of,
+    for_cards,
     in_street,
     places_of,
     published_sessions,
@@ -47,7 +49,7 @@ FEED_LIMIT = 500
 
 def _timetable(request: HttpRequest, qs, context: dict) -> HttpResponse:
     # Paginator.get_page turns a missing, bad or out-of-range number into a real page.
-    page, rows = timetable_page(qs, request.GET.get("page"), PER_PAGE)
+    page, rows = timetable_page(for_cards(qs), request.GET.get("page"), PER_PAGE)
     context.update(
         {
             "page": page,
@@ -186,7 +188,9 @@ def _elder_for(request: HttpRequest, public_id) -> tuple:
 @elder_login_required
 def sign_up(request: HttpRequest, public_id) -> HttpResponse:
     """The confirmation step: who, which class, what happens; then the place is taken."""
-    session = _session(public_id)
+    session = get_object_or_404(
+        published_sessions().select_related(None).select_related("site"), public_id=public_id
+    )
     links = elder_links_of(request.user)
     chosen = request.POST.get("elder") or request.GET.get("elder")
     if not chosen and len(links) == 1:
@@ -196,7 +200,6 @@ def sign_up(request: HttpRequest, public_id) -> HttpResponse:
             return render(request, "portal/no_elder.html", {"session": session})
         return redirect("portal:class", public_id=session.public_id)
     elder, relation = _elder_for(request, chosen)
-    places = places_of([session])[session.pk]
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -212,7 +215,7 @@ def sign_up(request: HttpRequest, public_id) -> HttpResponse:
             "session": session,
             "elder": elder,
             "is_self": relation == LinkRelation.SELF,
-            "places": places,
+            "places": places_of([session])[session.pk],
             "when": _when(session),
             "errors": errors,
         },
@@ -229,32 +232,17 @@ def _own_signup(request: HttpRequest, public_id) -> SignUp:
     return signup
 
 
-def _queue_position(signup: SignUp) -> int | None:
-    if signup.status != SignUpStatus.WAITING:
-        return None
-    ahead = signup.session.signups.filter(
-        status=SignUpStatus.WAITING, queued_at__lt=signup.queued_at
-    ).count()
-    return ahead + 1
-
-
 def _signup_context(signup: SignUp, errors: list[str] | None = None) -> dict:
     now = timezone.now()
     session = signup.session
     undo_until = signup.status_changed_at + UNDO_WINDOW
-    can_undo = (
-        bool(signup.undoable)
-        and now <= undo_until
-        and session.start > now
-        and signup.checked_in_at is None
-    )
     return {
         "signup": signup,
         "session": session,
         "when": _when(session),
-        "position": _queue_position(signup),
+        "position": waiting_place(signup) if signup.status == SignUpStatus.WAITING else None,
         "qr": qr_svg(signup.code, scale=6, title=_("报名凭证二维码，签到时出示")),
-        "can_undo": can_undo,
+        "can_undo": signup.undo_open(now),
         "undo_until": timezone.localtime(undo_until),
         "can_cancel": signup.status != SignUpStatus.CANCELLED
         and session.start > now

@@ -65,7 +65,11 @@ def week_coverages(site_ids: Iterable[int], monday: dt.date) -> dict[int, WeekCo
     spans: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     for site_id, start, end in (
         Shift.objects.filter(
-            site_id__in=ids, status=ShiftStatus.PLANNED, start__lt=last, end__gt=first
+            site_id__in=ids,
+            status=ShiftStatus.PLANNED,
+            start__lt=last,
+            end__gt=first,
+            person__is_active=True,  # a closed account staffs no desk
         )
         .order_by()
         .values_list("site_id", "start", "end")

@@ -14,7 +14,7 @@ from huoban.accounts import roles
 from huoban.accounts.models import User
 from huoban.accounts.selectors import holds_role_at_site
 from huoban.audit.services import audit_record
-from huoban.lib.when import date_words, time_range_words
+from huoban.lib.when import date_words, in_years, time_range_words, years_error
 from huoban.roster.models import (
     RequestKind,
     RequestStatus,
@@ -45,6 +45,8 @@ def _when_words(start: dt.datetime, end: dt.datetime) -> str:
 def _validate_times(start: dt.datetime, end: dt.datetime) -> None:
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValueError("shift times must be timezone-aware")
+    if not (in_years(start) and in_years(end)):
+        raise ValidationError({"start": years_error()})
     if end <= start:
         raise ValidationError({"end": _("结束时间应晚于开始时间。")})
     local_start, local_end = timezone.localtime(start), timezone.localtime(end)
@@ -146,6 +148,26 @@ def _cancel(shift: Shift, actor: Any, reason: str, now: dt.datetime) -> None:
         obj=shift,
         changes={"status": shift.status, "cancel_reason": reason},
     )
+
+
+@transaction.atomic
+def shifts_release(*, actor: Any, person: User, now: dt.datetime | None = None) -> int:
+    """Cancel ``person``'s shifts still to come at the sites where they no longer work (a
+    role taken away, an account closed): the desk rule must not count someone who will
+    not come. Returns how many were cancelled."""
+    now = now or timezone.now()
+    person = User.objects.get(pk=person.pk)  # fresh: without the roles cached before
+    reason = _("不再担任这个站点的职务，班次自动取消。")
+    released = 0
+    ahead = Shift.objects.select_for_update().filter(
+        person=person, status=ShiftStatus.PLANNED, end__gt=now
+    )
+    for shift in ahead.select_related("site").order_by("start"):
+        if not person.is_active or not holds_role_at_site(person, roles.ROSTER_VIEW, shift.site):
+            _cancel(shift, actor, reason, now)
+            _close_open_requests(shift, actor, now)
+            released += 1
+    return released
 
 
 @transaction.atomic

@@ -16,10 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# Years a target may be set for: wide enough for history and planning, narrow enough to
-# catch a typed "20260".
-MIN_YEAR = 2000
-MAX_YEAR = 2099
+from huoban.lib.when import MAX_YEAR, MIN_YEAR
+
 # Far above any street's or city's year (the city's 2021 target was one million).
 MAX_VALUE = 100_000_000
 

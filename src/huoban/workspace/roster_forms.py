@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huoban.accounts.models import User
 from huoban.lib.forms import DescribedErrorsMixin
+from huoban.lib.when import in_years, years_error
 from huoban.roster.models import RequestKind
 from huoban.workspace.forms import WorkspaceForm, time_field
 
@@ -58,6 +59,12 @@ class ShiftForm(DescribedErrorsMixin, WorkspaceForm):
             invalid=_("结束时间看不懂，请按“时:分”填写。"),
         )
         self.fields["end"].help_text = _("到午夜结束请填 00:00。")
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data["date"]
+        if not in_years(day):
+            raise forms.ValidationError(years_error(), code="out_of_range")
+        return day
 
     def shift_fields(self) -> dict:
         """The service's arguments: aware start and end (an end of 0:00 is midnight)."""

@@ -31,6 +31,10 @@
     var stream = null;
     var timer = null;
     var detector = null;
+    var failures = 0;
+    // A detector that fails this many times in a row cannot read codes here: say so and
+    // leave the typed code as the way in, rather than asking to aim for ever.
+    var MAX_FAILURES = 6;
 
     function say(text) {
       status.textContent = text;
@@ -55,6 +59,7 @@
         return;
       }
       detector.detect(video).then(function (codes) {
+        failures = 0;
         for (var i = 0; i < codes.length; i++) {
           var code = codeFrom(codes[i].rawValue);
           if (code) {
@@ -71,6 +76,12 @@
         }
         timer = window.setTimeout(scan, 250);
       }, function () {
+        failures += 1;
+        if (failures >= MAX_FAILURES) {
+          stop();
+          say(box.getAttribute("data-unsupported"));
+          return;
+        }
         timer = window.setTimeout(scan, 500);
       });
     }
@@ -82,6 +93,7 @@
         say(box.getAttribute("data-unsupported"));
         return;
       }
+      failures = 0;
       navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false})
         .then(function (s) {
           stream = s;
@@ -107,7 +119,15 @@
       say("");
     });
     window.addEventListener("pagehide", stop);
-    box.hidden = false;
+    // Show the scan button only where the detector reads QR codes (some read other kinds).
+    var formats = window.BarcodeDetector.getSupportedFormats;
+    if (typeof formats !== "function") {
+      box.hidden = false;
+      return;
+    }
+    formats.call(window.BarcodeDetector).then(function (list) {
+      box.hidden = (list || []).indexOf("qr_code") === -1;
+    }, function () {});
   }
 
   if (document.readyState === "loading") {

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from huoban.accounts import roles
 from huoban.accounts.permissions import require_roles
 from huoban.accounts.selectors import holds_role_at_site
+from huoban.lib.when import in_years
 from huoban.roster import coverage
 from huoban.roster import services as roster_services
 from huoban.roster.coverage import MINUTES_PER_DAY, DayCoverage, Span, monday_of
@@ -90,6 +91,8 @@ def _chosen_week(request: HttpRequest) -> dt.date:
     try:
         day = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
+        day = timezone.localdate()
+    if not in_years(day):  # 0001-01-01 or 9999-12-31: no week before or after to link to
         day = timezone.localdate()
     return monday_of(day)
 

@@ -22,11 +22,22 @@ def parse_now(value):
     return moment
 
 
+def positive(value):
+    """The ``--limit`` option: a whole number from 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"--limit must be a whole number from 1, not {value!r}.")
+    return number
+
+
 class Command(BaseCommand):
     help = "发送待发的通知，重试失败的通知。Deliver queued notifications and retry failures."
 
     def add_arguments(self, parser):
-        parser.add_argument("--limit", type=int, default=500, help="每次最多 at most (500)")
+        parser.add_argument("--limit", type=positive, default=500, help="每次最多 at most (500)")
         parser.add_argument("--now", type=parse_now, default=None, help="当作现在的时间 (tests)")
 
     def handle(self, *args, limit, now, **options):
