@@ -12,19 +12,24 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PASSWORD = "huoban-demo-2026"
+PASSWORD = "huoban-demo-2026"  # noqa: S105 - the demo's published password
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
 
-# file name, account (None: signed out), path, viewport
+# file name, account (None: signed out), path, viewport, and a link to follow from there
+# (a CSS selector; its first match), for pages whose address the demo data decides.
 SHOTS = [
-    ("home.png", None, "/", PHONE),
-    ("site.png", None, "/sites/?district=310107000", PHONE),
-    ("workspace.png", "13900000003", "/workspace/", DESKTOP),
-    ("record-log.png", "13900000005", "/workspace/records/log/", PHONE),
-    ("records.png", "13900000003", "/workspace/records/", DESKTOP),
-    ("progress.png", "13900000002", "/workspace/progress/", DESKTOP),
-    ("dashboard.png", "13900000002", "/workspace/dashboard/", DESKTOP),
+    ("home.png", None, "/", PHONE, None),
+    ("site.png", None, "/sites/?district=310107000", PHONE, None),
+    ("workspace.png", "13900000003", "/workspace/", DESKTOP, None),
+    ("record-log.png", "13900000005", "/workspace/records/log/", PHONE, None),
+    ("records.png", "13900000003", "/workspace/records/", DESKTOP, None),
+    ("progress.png", "13900000002", "/workspace/progress/", DESKTOP, None),
+    ("dashboard.png", "13900000002", "/workspace/dashboard/", DESKTOP, None),
+    ("timetable.png", None, "/classes/", PHONE, None),
+    ("class.png", None, "/classes/", PHONE, "main a.site-link"),
+    ("classes.png", "13900000004", "/workspace/classes/", DESKTOP, None),
+    ("roster-week.png", "13900000004", "/workspace/roster/", DESKTOP, "main a[href*='/roster/']"),
 ]
 
 
@@ -37,7 +42,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-        for name, account, path, viewport in SHOTS:
+        for name, account, path, viewport, follow in SHOTS:
             context = browser.new_context(viewport=viewport, base_url=args.base, locale="zh-CN")
             page = context.new_page()
             if account:
@@ -51,6 +56,9 @@ def main() -> None:
                 print(f"skipped {name}: {path} gave {response and response.status}")
                 context.close()
                 continue
+            if follow:
+                with page.expect_navigation():
+                    page.locator(follow).first.click()
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(out / name), full_page=False)
             print(f"wrote {out / name}")
