@@ -114,13 +114,19 @@ def test_a_site_without_a_classroom_cannot_schedule(world, manager):
 
 
 @pytest.mark.parametrize(
-    ("minutes", "days", "counts"),
-    [(90, 14, True), (89, 14, False), (90, 13, False), (120, 30, True)],
+    ("minutes", "notice", "counts"),
+    [
+        (90, dt.timedelta(days=14), True),
+        (89, dt.timedelta(days=14), False),
+        (90, dt.timedelta(days=14) - dt.timedelta(minutes=1), False),
+        (90, dt.timedelta(days=13), False),
+        (120, dt.timedelta(days=30), True),
+    ],
 )
 def test_level_2_needs_ninety_minutes_and_fourteen_days_notice(
-    world, site, manager, minutes, days, counts
+    world, site, manager, minutes, notice, counts
 ):
-    start = dt.datetime.combine(NOW.date() + dt.timedelta(days=days), NOW.time(), SH)
+    start = NOW + notice
     session = session_create(
         actor=manager,
         site=site,
