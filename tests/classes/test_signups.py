@@ -294,8 +294,9 @@ def test_a_hundred_simultaneous_sign_ups_for_twenty_places(world):
     assert sum(r.status == "waiting" for r in rows) == 80
     assert len({r.elder_id for r in rows}) == 100
     waiting = [r for r in rows if r.status == "waiting"]
-    for signup in [r for r in rows if r.status == "confirmed"][:5]:
-        signup_cancel(actor=desk, signup=signup)
+    for i, signup in enumerate([r for r in rows if r.status == "confirmed"][:5]):
+        moved_up = signup_cancel(actor=desk, signup=signup)
+        assert [p.pk for p in moved_up] == [waiting[i].pk]  # the next in the queue, each time
     promoted = SignUp.objects.filter(session=session, promoted_at__isnull=False)
     assert sorted(p.pk for p in promoted) == sorted(r.pk for r in waiting[:5])
     assert SignUp.objects.filter(session=session, status=SignUpStatus.CONFIRMED).count() == 20
