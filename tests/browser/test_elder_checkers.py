@@ -10,32 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ELDER_PAGES, open_elder_page
+from tests.checkers import LIGHTHOUSE, VNU, need, nu_errors
 
 pytestmark = pytest.mark.browser
 
-TOOLS = Path(__file__).resolve().parents[2] / "tools" / "node_modules"
-VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
-LIGHTHOUSE = TOOLS / "lighthouse" / "cli" / "index.js"
 LIGHTHOUSE_PAGES = ["home", "finder-near", "site-open", "timetable", "class", "me", "sign-up"]
 MIN_SCORE = 0.95
-
-
-def _need(path: Path, program: str) -> str:
-    """The program to run the tool with; skipped (failed under CI) when either is missing."""
-    found = shutil.which(program)
-    if found and path.exists():
-        return found
-    message = f"{path.name} or {program} is missing: run `make tools`"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def _served_html(page, key: str, sites, world) -> str:
@@ -55,26 +41,14 @@ def _served_html(page, key: str, sites, world) -> str:
 
 
 def test_every_elder_page_is_valid_html(new_page, sites, world, tmp_path):
-    java = _need(VNU, "java")
+    need(VNU, "java")
     page = new_page()
     files = []
     for key in ELDER_PAGES:
         path = tmp_path / f"{key}.html"
         path.write_text(_served_html(page, key, sites, world), encoding="utf-8")
-        files.append(str(path))
-    result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
-        f"{Path(m.get('url', '')).stem} line {m.get('lastLine')}: {m.get('message')}"
-        for m in messages
-        if m.get("type") in {"error", "non-document-error"}
-    ]
+        files.append(path)
+    errors = nu_errors(files)
     assert len(files) == len(ELDER_PAGES)
     assert not errors, "the Nu HTML checker found:\n" + "\n".join(errors)
 
@@ -103,7 +77,7 @@ def _lighthouse(node: str, url: str, cookie: str, out: Path) -> dict:
 
 
 def test_the_main_elder_pages_score_at_least_095_in_lighthouse(new_page, sites, world, tmp_path):
-    node = _need(LIGHTHOUSE, "node")
+    node = need(LIGHTHOUSE, "node")
     low = []
     for key in LIGHTHOUSE_PAGES:
         page = new_page()
