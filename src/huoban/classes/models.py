@@ -201,6 +201,15 @@ class SignUp(models.Model):
     def __str__(self) -> str:
         return f"{self.session} — {self.elder}"
 
+    def cancel_open(self, now: dt.datetime) -> bool:
+        """Whether the place may still be given up: not yet, before the start, not checked
+        in. (``signup_cancel`` gives the reason when it may not.)"""
+        return (
+            self.status != SignUpStatus.CANCELLED
+            and self.session.start > now
+            and self.checked_in_at is None
+        )
+
     def undo_open(self, now: dt.datetime) -> bool:
         """Whether the last sign-up or cancellation may still be taken back: within ten
         minutes of it, before the class starts, not checked in, and the class still on.

@@ -139,14 +139,9 @@ def roster(session: ClassSession, now: dt.datetime | None = None) -> Roster:
         .order_by("queued_at", "id")
     )
     result = Roster(session)
-    before_start = session.start > now
     for signup in rows:
         signup.session = session
-        signup.can_cancel = (  # type: ignore[attr-defined]
-            before_start
-            and signup.status != SignUpStatus.CANCELLED
-            and signup.checked_in_at is None
-        )
+        signup.can_cancel = signup.cancel_open(now)  # type: ignore[attr-defined]
         signup.can_undo = signup.undo_open(now)  # type: ignore[attr-defined]
         if signup.status == SignUpStatus.CONFIRMED:
             result.confirmed.append(signup)

@@ -244,9 +244,7 @@ def _signup_context(signup: SignUp, errors: list[str] | None = None) -> dict:
         "qr": qr_svg(signup.code, scale=6, title=_("报名凭证二维码，签到时出示")),
         "can_undo": signup.undo_open(now),
         "undo_until": timezone.localtime(undo_until),
-        "can_cancel": signup.status != SignUpStatus.CANCELLED
-        and session.start > now
-        and signup.checked_in_at is None,
+        "can_cancel": signup.cancel_open(now),
         "errors": errors or [],
     }
 
