@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -18,6 +21,71 @@ from huoban.regions.models import Region
 from huoban.sites.models import DeskPeriod, Organisation, Service, Site
 
 PASSWORD = "correct-horse-battery"
+SH = ZoneInfo("Asia/Shanghai")
+# Monday 23 November 2026, 10:30 in Shanghai: site_a's desk is open 9:00–12:00 Mon–Fri.
+NOW = dt.datetime(2026, 11, 23, 10, 30, tzinfo=SH)
+
+# --- The instant the suite runs at -------------------------------------------------------
+#
+# No test depends on the wall clock: every test starts at one instant, a Wednesday
+# afternoon by default, and the clock ticks on from it during the test. Set
+# ``HUOBAN_TEST_NOW`` to run the whole suite as if it were started at another instant
+# (ISO 8601 with an offset: ``HUOBAN_TEST_NOW=2026-12-31T23:30+08:00 make test``), or to
+# ``now`` for the machine's clock. The travel also covers collection, so values computed
+# when test modules are imported see the same instant. Tests that need a particular
+# moment freeze it themselves (``frozen`` below, ``time_machine.travel``).
+TEST_NOW_VARIABLE = "HUOBAN_TEST_NOW"
+DEFAULT_TEST_NOW = "2026-11-25T15:10+08:00"
+_travel: time_machine.travel | None = None
+
+
+def suite_instant() -> dt.datetime | None:
+    """The instant every test starts at, or None for the machine's clock."""
+    value = os.environ.get(TEST_NOW_VARIABLE, "").strip() or DEFAULT_TEST_NOW
+    if value == "now":
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(value)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise pytest.UsageError(
+            f"{TEST_NOW_VARIABLE}={value!r} is not an ISO 8601 instant with an offset "
+            "(e.g. 2026-12-31T23:30+08:00) nor 'now'"
+        )
+    return instant
+
+
+def pytest_configure(config):
+    global _travel
+    instant = suite_instant()
+    if instant is not None and _travel is None:
+        _travel = time_machine.travel(instant, tick=True)
+        _travel.start()
+
+
+def pytest_unconfigure(config):
+    global _travel
+    if _travel is not None:
+        _travel.stop()
+        _travel = None
+
+
+def pytest_report_header(config):
+    instant = suite_instant()
+    started = instant.isoformat() if instant else "the machine's clock"
+    return f"huoban: every test starts at {started} ({TEST_NOW_VARIABLE})"
+
+
+@pytest.fixture(autouse=True)
+def _start_at_the_suite_instant() -> Iterator[None]:
+    """Each test starts at the suite's instant, whatever ran before it and for how long."""
+    instant = suite_instant()
+    if instant is None:
+        yield
+        return
+    with time_machine.travel(instant, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -88,8 +156,8 @@ PERSONAS = [
 ]
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """Regions, organisations, sites with desk hours and one user per persona."""
     city = region("310000000", "上海市", "city")
     putuo = region("310107000", "普陀区", "district", city)
     caoyang = region("310107005", "曹杨新村街道", "street", putuo)
@@ -142,6 +210,120 @@ def world(db) -> World:
     )
 
 
+_REGIONS = ("city", "putuo", "caoyang", "changfeng", "jingan", "jingan_street")
+
+
+def world_keys(world: World) -> dict:
+    """The primary keys of a world's rows, to fetch fresh copies of them later."""
+    return {
+        "regions": {name: getattr(world, name).pk for name in _REGIONS},
+        "organisations": {"org": world.org.pk, "vendor_org": world.vendor_org.pk},
+        "sites": {"site_a": world.site_a.pk, "site_b": world.site_b.pk, "site_c": world.site_c.pk},
+        "personas": {name: user.pk for name, user in world.personas.items()},
+    }
+
+
+def fetch_world(keys: dict) -> World | None:
+    """Fresh instances of the world's rows (four queries), or None if they are gone."""
+    regions = Region.objects.in_bulk(keys["regions"].values())
+    organisations = Organisation.objects.in_bulk(keys["organisations"].values())
+    sites = Site.objects.in_bulk(keys["sites"].values())
+    users = User.objects.in_bulk(keys["personas"].values())
+    if len(regions) + len(organisations) + len(sites) + len(users) != sum(
+        len(group) for group in keys.values()
+    ):
+        return None
+    parts = {name: regions[pk] for name, pk in keys["regions"].items()}
+    parts |= {name: organisations[pk] for name, pk in keys["organisations"].items()}
+    parts |= {name: sites[pk] for name, pk in keys["sites"].items()}
+    personas = {name: users[pk] for name, pk in keys["personas"].items()}
+    return World(**parts, personas=personas)
+
+
+# The world is built once per test module, inside a transaction that is rolled back when
+# the module ends (Django's setUpTestData idea). Each test runs in a savepoint inside it
+# (pytest-django's ``db``) and gets fresh instances of the rows, so neither a test's writes
+# nor its changes to the objects reach the next test. Tests that commit (``transactional_db``,
+# the live server) cannot run inside that transaction: it is rolled back before they start
+# (pytest-django runs them after all the others) and they build their own world.
+
+
+class ModuleTransaction:
+    """An open transaction holding rows one test module shares, rolled back at its end."""
+
+    def __init__(self) -> None:
+        from django.db import transaction
+
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        # Like TestCase's own atomics: not the outermost block a durable atomic refers to.
+        self.atomic._from_testcase = True  # type: ignore[attr-defined]
+
+    @property
+    def is_open(self) -> bool:
+        return self.atomic is not None
+
+    def close(self) -> None:
+        from django.db import transaction
+
+        if self.atomic is not None:
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+            self.atomic = None
+
+
+_open_transactions: list[ModuleTransaction] = []
+
+
+@contextlib.contextmanager
+def module_transaction(django_db_blocker) -> Iterator[ModuleTransaction]:
+    """``with module_transaction(django_db_blocker):`` rows made inside are seen by the
+    module's tests (each in a savepoint of its own) and rolled back after the last one."""
+    with django_db_blocker.unblock():
+        opened = ModuleTransaction()
+        _open_transactions.append(opened)
+        try:
+            yield opened
+        finally:
+            opened.close()
+            _open_transactions.remove(opened)
+
+
+def is_transactional(item: pytest.Item) -> bool:
+    """Whether a test commits to the database (as pytest-django decides it)."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Roll back the open module transactions before a test that commits to the database."""
+    if _open_transactions and is_transactional(item):
+        for opened in reversed(_open_transactions):
+            opened.close()
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker) -> Iterator[tuple[ModuleTransaction, dict]]:
+    with module_transaction(django_db_blocker) as opened:
+        with time_machine.travel(NOW, tick=False):
+            keys = world_keys(build_world())
+        yield opened, keys
+
+
+@pytest.fixture
+def world(request, db) -> World:
+    """The small world every test shares: built once per module, fresh objects per test."""
+    if is_transactional(request.node):
+        return build_world()
+    opened, keys = request.getfixturevalue("_module_world")
+    found = fetch_world(keys) if opened.is_open else None
+    return found if found is not None else build_world()
+
+
 @pytest.fixture
 def client_for(world):
     """``client_for("street_admin")`` → a test client signed in as that persona."""
@@ -155,10 +337,6 @@ def client_for(world):
 
 
 # --- Help records ----------------------------------------------------------------------
-
-SH = ZoneInfo("Asia/Shanghai")
-# Monday 23 November 2026, 10:30 in Shanghai: site_a's desk is open 9:00–12:00 Mon–Fri.
-NOW = dt.datetime(2026, 11, 23, 10, 30, tzinfo=SH)
 
 
 def at(hour: int, minute: int = 0, day: int = 23) -> dt.datetime:

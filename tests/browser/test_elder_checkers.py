@@ -18,7 +18,7 @@ import pytest
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ELDER_PAGES, open_elder_page
 from tests.checkers import LIGHTHOUSE, VNU, need, nu_errors
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.checkers]
 
 LIGHTHOUSE_PAGES = ["home", "finder-near", "site-open", "timetable", "class", "me", "sign-up"]
 MIN_SCORE = 0.95

@@ -32,7 +32,8 @@ def test_it_lists_upcoming_classes_by_day_with_their_places(client, world, make_
 
 def test_it_leaves_drafts_cancelled_and_past_classes_off_the_timetable(client, world, make_class):
     make_class("已发布的课", days=15)
-    start = timezone.now() + dt.timedelta(days=15)
+    day = timezone.localdate() + dt.timedelta(days=15)
+    start = dt.datetime.combine(day, dt.time(14), timezone.get_current_timezone())
     session_create(
         actor=world.personas["site_manager"],
         site=world.site_a,

@@ -15,6 +15,9 @@ from huoban.classes.services import session_create, session_publish
 from tests.checkers import VNU, need, nu_errors
 from tests.conftest import NOW
 
+# An outside checker: run once per suite, on one database (docs/testing.md).
+pytestmark = pytest.mark.checkers
+
 # persona → pages (URL names, with the keyword arguments a page needs)
 PAGES = {
     "site_manager": [
