@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HUOBAN := $(BIN)/huoban
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help demo test setup sysdeps tools lint lock vendor messages bench clean
+.PHONY: help demo test test-fast setup sysdeps tools lint lock vendor messages bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,18 +35,14 @@ tools/node_modules/.installed: tools/package.json tools/package-lock.json
 
 tools: sysdeps tools/node_modules/.installed  ## install the HTML and accessibility checkers (npm)
 
-test: setup sysdeps tools  ## run every check and the whole test suite
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
-	HUOBAN_ENV=test $(BIN)/mypy
-	HUOBAN_ENV=test $(HUOBAN) makemigrations --check --dry-run
-	HUOBAN_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
+test: setup sysdeps tools  ## every check: lint, the suite on SQLite (browser too), then on PostgreSQL
+	scripts/test.sh
 
-lint: setup  ## ruff, formatting, mypy, migrations
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
-	HUOBAN_ENV=test $(BIN)/mypy
-	HUOBAN_ENV=test $(HUOBAN) makemigrations --check --dry-run
+test-fast: setup  ## the inner loop: the suite on SQLite without the browser and checkers, parallel
+	HUOBAN_ENV=test $(BIN)/python -m pytest -m "not browser and not checkers" $(PYTEST_ARGS)
+
+lint: setup  ## ruff, formatting, mypy, migrations, the layer contract, faces through selectors
+	scripts/test.sh lint
 
 lock:  ## recompile requirements/*.txt with hashes (needs uv)
 	cd requirements && for f in base prod dev; do \

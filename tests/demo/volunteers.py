@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from huoban.accounts.models import User
 from huoban.people.models import Certificate, Volunteer
-from huoban.people.volunteers import is_onboarded, service_hours
+from huoban.people.volunteers import is_onboarded
+from huoban.records.hours import service_hours
 from tests.conftest import NOW
 
 
