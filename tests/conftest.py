@@ -306,6 +306,23 @@ def pytest_runtest_setup(item):
             opened.close()
 
 
+@pytest.fixture(autouse=True)
+def _shared_rows_stay_open(request) -> Iterator[None]:
+    """Fail the test that closes the connection holding its module's shared rows, rather
+    than every test after it."""
+    yield
+    if not _open_transactions or is_transactional(request.node):
+        return
+    from django.db import connection
+
+    if connection.closed_in_transaction:
+        pytest.fail(
+            "This test closed the database connection inside its module's open transaction, "
+            "so the rows its module shares are gone. HttpResponse.close() outside the test "
+            "client sends request_finished, which closes it: read the response instead."
+        )
+
+
 @pytest.fixture(scope="module")
 def _module_world(django_db_setup, django_db_blocker) -> Iterator[tuple[ModuleTransaction, dict]]:
     with module_transaction(django_db_blocker) as opened:

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "huoban.notify",
     "huoban.roster",
     "huoban.evaluations",
+    "huoban.signin",
     "huoban.portal",
     "huoban.workspace",
     "huoban.api",
@@ -235,7 +236,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_CALLABLE = "huoban.accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "huoban.workspace.views.accounts.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

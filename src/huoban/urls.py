@@ -6,7 +6,7 @@ from huoban.api.urls import api
 
 urlpatterns = [
     path("", include("huoban.portal.urls")),
-    path("accounts/", include("huoban.accounts.urls")),
+    path("accounts/", include("huoban.workspace.account_urls")),
     path("workspace/", include("huoban.workspace.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from huoban.accounts.models import Invitation, Membership, Role
-from huoban.accounts.services import invitation_create, membership_revoke
+from huoban.accounts.services import invitation_create
+from huoban.roster.services import membership_revoke
 from huoban.sites.services import site_update
 
 

@@ -313,7 +313,7 @@ def test_a_family_member_whose_link_was_revoked_hears_nothing_more(
     from django.utils import timezone as tz
 
     from huoban.accounts.models import ConsentMethod, ElderLink, LinkRelation
-    from huoban.accounts.services import elder_link_revoke
+    from huoban.signin.services import elder_link_revoke
 
     settings.HUOBAN_NOTIFY_CHANNELS = ["sms"]
     son = world.personas["family"]

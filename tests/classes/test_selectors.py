@@ -14,13 +14,11 @@ from huoban.classes.models import SignUpStatus
 from huoban.classes.selectors import (
     PAST,
     UPCOMING,
-    check_in_open,
     courses,
     filter_sessions,
     level2_reasons_if_published,
     roster,
     sessions_for,
-    sign_up_open,
     signups_for,
     with_counts,
 )
@@ -163,12 +161,60 @@ def test_the_level_2_preview_is_as_if_published_now(world, minutes, days, reason
 
 def test_check_in_and_sign_up_windows(world):
     session = schedule(world, world.site_a, start=at(1, 9))
-    assert sign_up_open(session, at(1, 8, 59)) and not sign_up_open(session, at(1, 9))
-    assert not check_in_open(session, at(1, 6, 59))
-    assert check_in_open(session, at(1, 7)) and check_in_open(session, at(1, 12, 30))
-    assert not check_in_open(session, at(1, 12, 31))
+    assert session.sign_up_open(at(1, 8, 59)) and not session.sign_up_open(at(1, 9))
+    assert not session.check_in_open(at(1, 6, 59))
+    assert session.check_in_open(at(1, 7)) and session.check_in_open(at(1, 12, 30))
+    assert not session.check_in_open(at(1, 12, 31))
     draft = schedule(world, world.site_a, start=at(1, 9), publish=False)
-    assert not check_in_open(draft, at(1, 9)) and not sign_up_open(draft, at(1, 8))
+    assert not draft.check_in_open(at(1, 9)) and not draft.sign_up_open(at(1, 8))
+
+
+def test_one_rule_each_for_changing_publishing_and_calling_off_a_class(world):
+    draft = schedule(world, world.site_a, start=at(1, 9), publish=False)
+    before, begun = at(1, 8, 59), at(1, 9)
+    assert draft.edit_open(before) and draft.publish_open(before) and draft.cancel_open(before)
+    assert draft.edit_refusal(begun) == "这节课已经开始，不能再修改。"
+    assert draft.publish_refusal(begun) == "开始时间已经过去了，不能发布。"
+    assert draft.cancel_refusal(begun) == "这节课已经开始，不能取消。"
+    published = schedule(world, world.site_a, start=at(1, 9))
+    assert published.edit_open(before) and published.cancel_open(before)
+    assert published.publish_refusal(before) == "只有草稿可以发布。"
+    with pytest.raises(ValidationError, match="只有草稿可以发布"):  # the service asks the same
+        session_publish(actor=world.personas["city_admin"], session=published, now=before)
+
+
+def test_the_pages_turn_away_by_status_and_leave_the_time_to_the_service(world):
+    draft = schedule(world, world.site_a, start=at(1, 9), publish=False)
+    begun = at(1, 9)
+    # A draft whose start has passed still sees the publish page; confirming is refused.
+    assert draft.publish_status_refusal() is None
+    assert draft.publish_refusal(begun) == "开始时间已经过去了，不能发布。"
+    assert draft.cancel_status_refusal() is None
+    published = schedule(world, world.site_a, start=at(1, 9))
+    assert published.publish_status_refusal() == "只有草稿可以发布。"
+    published.status = "cancelled"
+    assert (
+        published.cancel_status_refusal()
+        == published.cancel_refusal(at(1, 8))
+        == ("这节课已经取消了。")
+    )
+
+
+def test_a_sign_up_is_checked_in_by_the_sessions_rule_and_its_own_place(world):
+    session = schedule(world, world.site_a, start=at(1, 9), capacity=1)
+    first, second = elders(world, 2)
+    office = world.personas["city_admin"]
+    placed = signup_create(actor=office, session=session, elder=first, now=NOW)
+    waiting = signup_create(actor=office, session=session, elder=second, now=NOW)
+    assert placed.check_in_refusal(at(1, 9)) is None
+    assert placed.check_in_refusal(at(1, 6)) == "只能在上课前后两小时内签到。"
+    # The place is asked before the time: a waiting elder hears why, whenever the desk asks.
+    assert waiting.check_in_refusal(at(1, 9)) == "长者1的报名是“候补”，不能签到。"
+    assert waiting.check_in_refusal(at(1, 6)) == "长者1的报名是“候补”，不能签到。"
+    for signup in (placed, waiting):
+        signup.session.status = "draft"
+    assert placed.check_in_refusal(at(1, 9)) == "这节课没有发布或已经取消。"
+    assert waiting.check_in_refusal(at(1, 9)) == "这节课没有发布或已经取消。"
 
 
 # --- The services behind the pages ----------------------------------------------------------------

@@ -8,23 +8,39 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
-from huoban.people.documents import (
-    badge_pdf,
-    certificate_pdf,
-    certificate_verify_url,
-    chinese_date_words,
-    volunteer_verify_url,
-)
+from huoban.lib.urls import absolute
+from huoban.people.documents import badge_pdf, certificate_pdf, chinese_date_words
 from huoban.people.models import PledgeDocument
 from huoban.people.pledges import CURRENT
-from huoban.people.volunteers import certificate_issue, pledge_accept, volunteer_update
+from huoban.people.volunteers import pledge_accept, volunteer_update
+from huoban.records.hours import certificate_issue
 from huoban.records.models import HelpSession
 from huoban.roster.models import Shift
 from tests.conftest import at
 from tests.sites.test_poster import needs, pages, render_png, run
 
 DPI = 300
+
+
+def volunteer_verify_url(volunteer) -> str:
+    """The address the workspace gives the badge: the portal's verification page."""
+    return absolute(reverse("portal:volunteer_verify", kwargs={"public_id": volunteer.public_id}))
+
+
+def certificate_verify_url(certificate) -> str:
+    return absolute(
+        reverse("portal:certificate_verify", kwargs={"public_id": certificate.public_id})
+    )
+
+
+def badge(volunteer) -> bytes:
+    return badge_pdf(volunteer, verify_url=volunteer_verify_url(volunteer))
+
+
+def certificate_paper(certificate) -> bytes:
+    return certificate_pdf(certificate, verify_url=certificate_verify_url(certificate))
 
 
 @pytest.fixture
@@ -99,7 +115,7 @@ def test_it_points_the_qr_codes_at_the_verification_pages(student, certificate):
 
 @needs("pdftotext", "pdfinfo")
 def test_it_prints_the_badge_on_one_a6_page_with_name_role_and_site(world, student, tmp_path):
-    path = pdf_file(tmp_path, badge_pdf(student), "badge.pdf")
+    path = pdf_file(tmp_path, badge(student), "badge.pdf")
     assert pages(path) == 1
     info = run("pdfinfo", str(path))
     size = next(line for line in info.splitlines() if line.startswith("Page size:"))
@@ -117,14 +133,14 @@ def test_it_prints_the_badge_on_one_a6_page_with_name_role_and_site(world, stude
 
 @needs("pdftoppm", "zbarimg")
 def test_it_prints_a_badge_qr_code_that_scans_to_its_verification_page(student, tmp_path):
-    path = pdf_file(tmp_path, badge_pdf(student), "badge.pdf")
+    path = pdf_file(tmp_path, badge(student), "badge.pdf")
     decoded = run("zbarimg", "--raw", "-q", str(render_png(path, DPI))).strip()
     assert decoded == volunteer_verify_url(student)
 
 
 @needs("pdftotext", "pdfinfo")
 def test_it_prints_the_certificate_with_hours_school_site_and_date(world, certificate, tmp_path):
-    path = pdf_file(tmp_path, certificate_pdf(certificate), "certificate.pdf")
+    path = pdf_file(tmp_path, certificate_paper(certificate), "certificate.pdf")
     assert pages(path) == 1
     flat = flat_text(path)
     assert "志愿服务时长证明" in "".join(flat.split())
@@ -140,6 +156,6 @@ def test_it_prints_the_certificate_with_hours_school_site_and_date(world, certif
 
 @needs("pdftoppm", "zbarimg")
 def test_it_prints_a_certificate_qr_code_that_scans_to_its_verification_page(certificate, tmp_path):
-    path = pdf_file(tmp_path, certificate_pdf(certificate), "certificate.pdf")
+    path = pdf_file(tmp_path, certificate_paper(certificate), "certificate.pdf")
     decoded = run("zbarimg", "--raw", "-q", str(render_png(path, DPI))).strip()
     assert decoded == certificate_verify_url(certificate)

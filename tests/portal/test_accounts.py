@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from huoban.accounts.models import ElderLink, LinkRelation, Membership, Role, SignInCode, User
-from huoban.accounts.services import CODE_TRIES
 from huoban.people.models import Elder
 from huoban.people.services import elder_create
+from huoban.signin.services import CODE_TRIES
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def texts(monkeypatch) -> list[tuple[str, str]]:
     """The text messages sent, as (mobile, text)."""
     sent: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        "huoban.accounts.services.deliver_text",
+        "huoban.signin.services.deliver_text",
         lambda *, mobile, text, kind: sent.append((mobile, text)),
     )
     return sent
@@ -256,7 +256,7 @@ def test_asking_for_an_elders_consent_leaves_their_own_sign_in_alone(
 def test_two_tries_at_the_same_moment_each_use_up_one_of_the_five(world, texts, monkeypatch):
     from django.db.models.query import QuerySet
 
-    from huoban.accounts.services import sign_in_code_check, sign_in_code_send
+    from huoban.signin.services import sign_in_code_check, sign_in_code_send
 
     sign_in_code_send(mobile="13700004545")
     code = SignInCode.objects.get()
@@ -280,7 +280,7 @@ def test_two_tries_at_the_same_moment_each_use_up_one_of_the_five(world, texts, 
 
 
 def test_a_code_lets_in_once(world, texts):
-    from huoban.accounts.services import sign_in_code_check, sign_in_code_send
+    from huoban.signin.services import sign_in_code_check, sign_in_code_send
 
     sign_in_code_send(mobile="13700004646")
     assert sign_in_code_check(mobile="13700004646", code=_code(texts)) == "13700004646"

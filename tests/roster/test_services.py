@@ -316,8 +316,8 @@ def test_it_times_requests_in_the_frozen_morning(people, shift, frozen):
 
 
 def test_taking_a_role_away_cancels_the_shifts_still_to_come_there(world, people):
-    from huoban.accounts.services import membership_revoke
     from huoban.roster.selectors import week_coverage
+    from huoban.roster.services import membership_revoke
 
     volunteer = people["volunteer"]
     done = plan(world, volunteer, at(9, day=20), at(12, day=20))  # last week: served

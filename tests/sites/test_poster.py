@@ -13,9 +13,9 @@ from django.conf import settings
 from PIL import Image
 
 from huoban.lib.documents import DocumentResourceRefused, ProjectURLFetcher
+from huoban.portal.views import site_public_url
 from huoban.sites.documents import (
     site_poster_pdf,
-    site_public_url,
     site_qr_svg,
     weekly_hours_rows,
 )
@@ -51,13 +51,15 @@ def pages(path: Path) -> int:
 
 @pytest.fixture
 def poster(world, tmp_path) -> Path:
-    return pdf_file(tmp_path, site_poster_pdf(world.site_a, now=NOW))
+    return pdf_file(
+        tmp_path, site_poster_pdf(world.site_a, public_url=site_public_url(world.site_a), now=NOW)
+    )
 
 
 def test_it_points_the_qr_code_at_the_sites_public_page(world):
     site = world.site_a
     assert site_public_url(site) == f"{settings.HUOBAN_BASE_URL}/sites/{site.public_id}/"
-    svg = site_qr_svg(site)
+    svg = site_qr_svg(site, public_url=site_public_url(site))
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert "<title" in svg and site.name in svg
 
@@ -109,7 +111,7 @@ def test_it_shows_a_certified_level_and_every_service_on_one_page(world, tmp_pat
             DeskPeriod.objects.create(
                 site=site, weekday=weekday, start=dt.time(start), end=dt.time(end)
             )
-    path = pdf_file(tmp_path, site_poster_pdf(site, now=NOW))
+    path = pdf_file(tmp_path, site_poster_pdf(site, public_url=site_public_url(site), now=NOW))
     assert pages(path) == 1
     flat = "".join(run("pdftotext", str(path), "-").split())
     assert "二级站点（学习课堂）" in flat and "已认定" in flat

@@ -13,7 +13,7 @@ from huoban.demo import targets as demo_targets
 from huoban.regions.models import Region
 from huoban.targets.models import Target
 from huoban.targets.selectors import targets_rollup
-from huoban.targets.services import target_pair_set, target_set, target_split
+from huoban.targets.services import may_split_target, target_pair_set, target_set, target_split
 from tests.conftest import region as make_region
 from tests.targets.conftest import YEAR
 
@@ -311,6 +311,15 @@ def test_it_lets_no_one_else_split_a_district(putuo, world, office, jingan_admin
         with pytest.raises(PermissionDenied):
             target_split(actor=actor, parent=half, mode="even")
     assert Target.objects.count() == 2
+
+
+def test_one_rule_says_who_may_split_a_target(putuo, world, office, district_admin, jingan_admin):
+    # The page's button, the split and the indicator import all ask may_split_target.
+    assert may_split_target(office, world.city) and may_split_target(office, putuo)
+    assert may_split_target(district_admin, putuo)
+    assert not may_split_target(district_admin, world.city)  # Jing'an is not theirs
+    assert not may_split_target(jingan_admin, putuo)
+    assert not may_split_target(office, world.caoyang)  # a street has nothing below it
 
 
 def test_it_does_not_split_a_street(world, office):

@@ -1,4 +1,5 @@
-"""Reading who holds which role where."""
+"""Reading who holds which role where, and the scope filter built from it: the regions a
+user's memberships cover (``regions_for``) and ``scope_q`` for every other app's rows."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from huoban.accounts.models import ApiToken, ElderLink, Invitation, Membership, User
+from huoban.accounts.models import (
+    ApiToken,
+    ElderLink,
+    Invitation,
+    LinkRelation,
+    Membership,
+    User,
+)
+from huoban.regions.models import Region, RegionLevel
+from huoban.regions.selectors import PROGRAMME_LEVELS
 
 # Recording every request's time would make every read a write; a minute is precise enough
 # to tell a token in use from a forgotten one.
@@ -98,6 +108,32 @@ def scope_q(
     return q
 
 
+def regions_in_scope(user, roles: Iterable[str]) -> QuerySet[Region]:
+    """Regions of every level inside the user's region scopes for ``roles``."""
+    return Region.objects.filter(scope_q(user, roles, site_field=None, region_path_field="path"))
+
+
+def regions_for(user, roles: Iterable[str]) -> QuerySet[Region]:
+    """City, district and street regions inside the user's region scopes for ``roles``."""
+    return regions_in_scope(user, roles).filter(level__in=PROGRAMME_LEVELS)
+
+
+def top_region(user, roles: Iterable[str]) -> Region | None:
+    """The highest region the user holds one of ``roles`` over (the first by code among
+    equals): where the progress page, the dashboard and the API open."""
+    wanted = set(roles)
+    found = [m.region for m in memberships_of(user) if m.role in wanted and m.region]
+    return min(found, key=lambda r: (len(r.path), r.path), default=None)
+
+
+def streets_in_region_scopes(user, wanted: Iterable[str]) -> QuerySet[Region]:
+    """Streets inside the region scopes the user holds with one of ``wanted``."""
+    return Region.objects.filter(
+        scope_q(user, wanted, site_field=None, region_path_field="path"),
+        level=RegionLevel.STREET,
+    )
+
+
 def members_for(user: User, roles: Iterable[str]) -> QuerySet[Membership]:
     """Memberships the user may see: those whose scope lies inside one of theirs."""
     return Membership.objects.filter(
@@ -129,8 +165,10 @@ def api_token_user(token: str) -> User | None:
     return found.user
 
 
-def elder_links_of(user: User) -> list[ElderLink]:
-    """The user's active links to elders (their own record first), cached for the request."""
+def elder_links_held_by(user: User) -> list[ElderLink]:
+    """The links the user holds: their active links to elders, through which they act (as
+    the elder, or for a family member), cached for the request. (``elder_links_for`` is
+    what the user may *see*: also the family links others hold to the user's own record.)"""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_huoban_elder_links", None)
@@ -144,9 +182,24 @@ def elder_links_of(user: User) -> list[ElderLink]:
     return cached
 
 
+def elder_links_for(user: User) -> QuerySet[ElderLink]:
+    """Active links the user may see: those they hold (``elder_links_held_by``), and the
+    family links to an elder whose own account they hold (an elder sees who acts for
+    them), with the elder."""
+    if not getattr(user, "is_authenticated", False):
+        return ElderLink.objects.none()
+    own_elders = ElderLink.objects.filter(
+        user=user, relation=LinkRelation.SELF, revoked_at__isnull=True
+    ).values("elder_id")
+    return ElderLink.objects.filter(
+        Q(user=user) | Q(elder_id__in=own_elders, relation=LinkRelation.FAMILY),
+        revoked_at__isnull=True,
+    ).select_related("elder")
+
+
 def acts_for(user: User, elder: Any) -> str | None:
     """How the user may act for ``elder``: "self", "family" or None."""
-    for link in elder_links_of(user):
+    for link in elder_links_held_by(user):
         if link.elder_id == elder.pk:
             return link.relation
     return None

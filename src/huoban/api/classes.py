@@ -20,7 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 from huoban.accounts import roles
 from huoban.api.auth import ApiTokenAuth, request_user
 from huoban.api.errors import ApiValidationError, not_found
-from huoban.api.schemas import AUTH_ERRORS, ErrorOut, ValidationErrorOut
+from huoban.api.schemas import AUTH_ERRORS, BODY_ERRORS, PUBLIC_ERRORS, Text, offset_field
 from huoban.classes.models import ClassSession, SignUp, SignUpChannel
 from huoban.classes.selectors import sessions_for, signups_for
 from huoban.classes.services import (
@@ -31,7 +31,7 @@ from huoban.classes.services import (
 )
 from huoban.classes.timetable import Places, places_of, upcoming_sessions
 from huoban.people.selectors import elders_for
-from huoban.regions.models import Region
+from huoban.regions.selectors import regions_public
 
 public = Router(tags=["课堂"])
 desk = Router(tags=["课堂"])
@@ -61,11 +61,11 @@ class ClassListOut(Schema):
 
 
 class TimetableFilters(Schema):
-    district: str | None = Field(None, description="区代码")
-    street: str | None = Field(None, description="街镇代码")
+    district: Text | None = Field(None, description="区代码")
+    street: Text | None = Field(None, description="街镇代码")
     site: UUID | None = Field(None, description="站点 public_id")
-    offset: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=200)
+    offset: int = offset_field()
+    limit: int = Field(50, ge=1, le=200, description="每页条数，1–200，默认 50")
 
 
 def class_out(session: ClassSession, places: Places) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def class_out(session: ClassSession, places: Places) -> dict[str, Any]:
 
 @public.get(
     "/classes",
-    response={200: ClassListOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: ClassListOut, **PUBLIC_ERRORS},
     summary="课表：尚未结束的已发布课堂",
 )
 def class_list(request: HttpRequest, filters: Query[TimetableFilters]) -> dict[str, Any]:
@@ -97,7 +97,7 @@ def class_list(request: HttpRequest, filters: Query[TimetableFilters]) -> dict[s
     qs = upcoming_sessions()
     for code in (filters.district, filters.street):
         if code:
-            region = Region.objects.filter(code=code).first()
+            region = regions_public().filter(code=code).first()
             if region is None:
                 raise not_found(_("没有代码为“%(code)s”的区划。") % {"code": code})
             qs = qs.filter(region_path__under=region.path)
@@ -111,7 +111,7 @@ def class_list(request: HttpRequest, filters: Query[TimetableFilters]) -> dict[s
 
 @public.get(
     "/classes/{public_id}",
-    response={200: ClassOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: ClassOut, **PUBLIC_ERRORS},
     summary="一节课堂",
 )
 def class_detail(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
@@ -137,7 +137,7 @@ class SignUpOut(Schema):
 
 
 class CheckInIn(Schema):
-    code: str = Field(min_length=1, max_length=20, description="报名码，或扫码得到的文字")
+    code: Text = Field(min_length=1, max_length=20, description="报名码，或扫码得到的文字")
 
 
 class CheckInOut(Schema):
@@ -176,7 +176,7 @@ def _refused(exc: ValidationError, what: str) -> ApiValidationError:
 
 @desk.post(
     "/classes/{public_id}/signups",
-    response={201: SignUpOut, **AUTH_ERRORS},
+    response={201: SignUpOut, **BODY_ERRORS},
     auth=desk_auth,
     summary="为长者报名（满员时进入候补）",
 )
@@ -238,7 +238,7 @@ def signup_remove(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
 
 @desk.post(
     "/classes/{public_id}/check-in",
-    response={200: CheckInOut, **AUTH_ERRORS},
+    response={200: CheckInOut, **BODY_ERRORS},
     auth=desk_auth,
     summary="凭报名码签到（写入培训人次，重复签到只计一次）",
 )

@@ -43,6 +43,9 @@ FIELD_LABELS = {
     "weekday": gettext_lazy("星期 weekday"),
     "start": gettext_lazy("开始时间 start"),
     "end": gettext_lazy("结束时间 end"),
+    "q": gettext_lazy("搜索文字 q"),
+    "note": gettext_lazy("备注 note"),
+    "code": gettext_lazy("代码 code"),
 }
 
 
@@ -74,6 +77,12 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+def _shown(text: str) -> str:
+    """``text`` fit to quote back: control characters and lone surrogates (which cannot even
+    be encoded in the response) become �."""
+    return "".join("\ufffd" if c < " " or "\ud800" <= c <= "\udfff" else c for c in text)
+
+
 def _received(value: Any) -> str:
     """'，收到的是“95”' for a short plain value; nothing for a missing or structured one."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -81,7 +90,7 @@ def _received(value: Any) -> str:
     text = str(value)
     if len(text) > 40:
         text = text[:40] + "…"
-    return _("，收到的是“%(value)s”") % {"value": text}
+    return _("，收到的是“%(value)s”") % {"value": _shown(text)}
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -89,6 +98,8 @@ def _message(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     field = {"field": _field_words(tuple(error.get("loc", ())))}
     got = _received(error.get("input"))
+    if kind in ("huoban_nul", "huoban_surrogate"):  # a rule of Text: says which field
+        return _("“%(field)s”%(rule)s。") % {**field, "rule": error.get("msg", "")}
     if kind.startswith("huoban_"):
         return str(error.get("msg", ""))
     if kind == "missing":

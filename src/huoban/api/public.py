@@ -14,24 +14,25 @@ from ninja import Field, Query, Router, Schema
 
 from huoban.api.errors import not_found
 from huoban.api.schemas import (
-    ErrorOut,
+    PUBLIC_ERRORS,
     RegionOut,
     SiteDetailOut,
     SiteFilters,
     SiteListOut,
-    ValidationErrorOut,
+    Text,
     region_out,
     site_out,
     week_out,
 )
 from huoban.regions.models import Region, RegionLevel
 from huoban.regions.selectors import regions_public
-from huoban.sites.models import Service, Site
+from huoban.sites.models import Site
 from huoban.sites.selectors import (
     desk_hours,
     filter_sites,
     nearest_rows,
     open_at_q,
+    services_public,
     site_rows,
     sites_public,
     sites_with_total,
@@ -46,7 +47,7 @@ WHOLE_EARTH_M = 20_100_000
 
 class RegionFilters(Schema):
     level: RegionLevel | None = Field(None, description="只列这一层级")
-    parent: str | None = Field(None, description="只列这个区划代码的直接下级")
+    parent: Text | None = Field(None, description="只列这个区划代码的直接下级")
 
 
 def _region_or_404(code: str) -> Region:
@@ -58,7 +59,7 @@ def _region_or_404(code: str) -> Region:
 
 @router.get(
     "/regions",
-    response={200: list[RegionOut], 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: list[RegionOut], **PUBLIC_ERRORS},
     summary="行政区划列表",
 )
 def region_list(request: HttpRequest, filters: Query[RegionFilters]) -> list[dict[str, Any]]:
@@ -71,8 +72,8 @@ def region_list(request: HttpRequest, filters: Query[RegionFilters]) -> list[dic
     return [region_out(r) for r in qs]
 
 
-@router.get("/regions/{code}", response={200: RegionOut, 404: ErrorOut}, summary="一个行政区划")
-def region_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+@router.get("/regions/{code}", response={200: RegionOut, **PUBLIC_ERRORS}, summary="一个行政区划")
+def region_detail(request: HttpRequest, code: Text) -> dict[str, Any]:
     return region_out(_region_or_404(code))
 
 
@@ -114,7 +115,7 @@ def _rows(qs: QuerySet[Site], filters: SiteFilters, now: dt.datetime) -> tuple[i
 
 @router.get(
     "/sites",
-    response={200: SiteListOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: SiteListOut, **PUBLIC_ERRORS},
     summary="站点列表",
 )
 def site_list(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def site_list(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, An
     for region in _regions_by_code(filters.district, filters.street):
         qs = filter_sites(qs, region=region)
     if filters.service:
-        if not Service.objects.filter(code=filters.service).exists():
+        if not services_public().filter(code=filters.service).exists():
             raise not_found(_("没有代码为“%(code)s”的服务项目。") % {"code": filters.service})
         qs = filter_sites(qs, service=filters.service)
     if filters.open_now is not None:
@@ -135,7 +136,7 @@ def site_list(request: HttpRequest, filters: Query[SiteFilters]) -> dict[str, An
 
 @router.get(
     "/sites/{public_id}",
-    response={200: SiteDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: SiteDetailOut, **PUBLIC_ERRORS},
     summary="一个站点，含本周开放时间",
 )
 def site_detail(request: HttpRequest, public_id: UUID) -> dict[str, Any]:

@@ -11,19 +11,19 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 
 from huoban.accounts import roles
-from huoban.accounts.selectors import scope_q
+from huoban.accounts.selectors import regions_in_scope
 from huoban.api.auth import ApiTokenAuth, request_user
 from huoban.api.errors import ApiValidationError, not_found
-from huoban.api.schemas import AUTH_ERRORS
+from huoban.api.schemas import AUTH_ERRORS, BODY_ERRORS, Moment, Text, offset_field
 from huoban.people.selectors import elders_for
-from huoban.records.models import Channel, Flag, FlagStatus, HelpSession, Outcome, Source
+from huoban.records.models import Channel, HelpSession, Outcome, Source
 from huoban.records.selectors import (
     filter_help_sessions,
     help_counts,
@@ -31,11 +31,11 @@ from huoban.records.selectors import (
     ledger_counts,
     ledger_for,
     ledger_in,
+    with_open_flags,
 )
 from huoban.records.services import help_session_log
-from huoban.regions.models import Region
-from huoban.sites.models import Service, ServiceKind
-from huoban.sites.selectors import sites_for
+from huoban.sites.models import ServiceKind
+from huoban.sites.selectors import services_public, sites_for
 
 router = Router(tags=["帮办记录"])
 loggers = ApiTokenAuth(roles.RECORDS_LOG, gettext_lazy("您的账号没有记录帮办的权限。"))
@@ -44,16 +44,18 @@ viewers = ApiTokenAuth(roles.RECORDS_VIEW, gettext_lazy("您的账号没有查�
 
 class HelpSessionIn(Schema):
     site: UUID = Field(description="站点 public_id")
-    scenarios: list[str] = Field(
+    scenarios: list[Text] = Field(
         default_factory=list, description="场景代码，如 medical、show_code", examples=[["medical"]]
     )
-    scenario_other: str = Field("", max_length=50, description="其他场景（文字）")
+    scenario_other: Text = Field("", max_length=50, description="其他场景（文字）")
     elder: UUID | None = Field(None, description="已登记长者的 public_id；不填为匿名")
-    occurred_at: dt.datetime | None = Field(None, description="帮办时间；不填为现在")
+    occurred_at: Moment | None = Field(
+        None, description="帮办时间（2000–2099 年）；不填为现在，不带时区时按当地时间"
+    )
     duration_minutes: int | None = Field(None, ge=1, le=480, description="时长（分钟），默认 15")
     channel: Channel = Field(Channel.WALK_IN, description="方式")
     outcome: Outcome = Field(Outcome.SOLVED, description="结果")
-    note: str = Field("", max_length=1000, description="备注")
+    note: Text = Field("", max_length=1000, description="备注")
 
 
 class HelpSessionOut(Schema):
@@ -92,12 +94,12 @@ class RecordFilters(Schema):
     start: dt.date | None = Field(None, description="从这一天（当地日期）")
     end: dt.date | None = Field(None, description="到这一天（含）")
     voided: bool | None = Field(None, description="true 只看作废的，false 只看有效的")
-    offset: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=200)
+    offset: int = offset_field()
+    limit: int = Field(50, ge=1, le=200, description="每页条数，1–200，默认 50")
 
 
 class CountFilters(Schema):
-    region: str | None = Field(None, description="区划代码；不填为全部管理范围")
+    region: Text | None = Field(None, description="区划代码；不填为全部管理范围")
     start: dt.date | None = None
     end: dt.date | None = None
     measure: str = Field(
@@ -127,15 +129,22 @@ def _out(s: HelpSession) -> dict[str, Any]:
     }
 
 
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """A time sent without an offset is local time (as for shifts), not a 500."""
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment)
+
+
 def _loaded(qs):
-    return qs.select_related("site", "elder", "helper").prefetch_related(
-        "scenarios", Prefetch("flags", queryset=Flag.objects.filter(status=FlagStatus.OPEN))
+    return with_open_flags(
+        qs.select_related("site", "elder", "helper").prefetch_related("scenarios")
     )
 
 
 @router.post(
     "/help-sessions",
-    response={201: HelpSessionOut, **AUTH_ERRORS},
+    response={201: HelpSessionOut, **BODY_ERRORS},
     auth=loggers,
     summary="记录一次帮办",
 )
@@ -150,7 +159,7 @@ def help_session_create(request: HttpRequest, body: HelpSessionIn) -> Status:
         elder = elders_for(user, roles.RECORDS_LOG).filter(public_id=body.elder).first()
         if elder is None:
             raise not_found(_("没有找到这位长者，或他/她不在您的服务范围内。"))
-    known = {s.code: s for s in Service.objects.filter(kind=ServiceKind.SCENARIO)}
+    known = {s.code: s for s in services_public(ServiceKind.SCENARIO)}
     unknown = [c for c in body.scenarios if c not in known]
     if unknown:
         raise ApiValidationError(
@@ -165,7 +174,7 @@ def help_session_create(request: HttpRequest, body: HelpSessionIn) -> Status:
             elder=elder,
             scenarios=[known[c] for c in dict.fromkeys(body.scenarios)],
             scenario_other=body.scenario_other,
-            occurred_at=body.occurred_at,
+            occurred_at=_aware(body.occurred_at),
             duration_minutes=body.duration_minutes,
             channel=body.channel,
             outcome=body.outcome,
@@ -178,7 +187,8 @@ def help_session_create(request: HttpRequest, body: HelpSessionIn) -> Status:
         ) from None
     except PermissionDenied as exc:
         raise not_found(str(exc)) from None
-    return Status(201, _out(_loaded(HelpSession.objects.filter(pk=session.pk)).get()))
+    logged = help_sessions_for(user, roles.RECORDS_LOG).filter(pk=session.pk)
+    return Status(201, _out(_loaded(logged).get()))
 
 
 @router.get(
@@ -226,10 +236,7 @@ def ledger_count(request: HttpRequest, filters: Query[CountFilters]) -> dict[str
     user = request_user(request)
     region = None
     if filters.region:
-        visible = Region.objects.filter(
-            scope_q(user, roles.RECORDS_VIEW, site_field=None, region_path_field="path")
-        )
-        region = visible.filter(code=filters.region).first()
+        region = regions_in_scope(user, roles.RECORDS_VIEW).filter(code=filters.region).first()
         if region is None:
             raise not_found(
                 _("没有区划代码为“%(code)s”的区划，或它不在您的管理范围内。")

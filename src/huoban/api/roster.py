@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +24,17 @@ from huoban.accounts import roles
 from huoban.accounts.selectors import holds_role_at_site
 from huoban.api.auth import ApiTokenAuth, request_user
 from huoban.api.errors import ApiValidationError, not_found
-from huoban.api.schemas import AUTH_ERRORS, ErrorOut, ValidationErrorOut
+from huoban.api.schemas import AUTH_ERRORS, BODY_ERRORS, ErrorOut, Moment, Text, ValidationErrorOut
 from huoban.lib.when import MAX_YEAR, MIN_YEAR, in_years, weekday_name, years_error
 from huoban.roster.coverage import DayCoverage, Span, WeekCoverage, shift_words
-from huoban.roster.models import RequestKind, RequestStatus, Shift, ShiftRequest, ShiftStatus
-from huoban.roster.selectors import my_shifts, roster_people, week_coverage, week_shifts
+from huoban.roster.models import RequestKind, Shift, ShiftStatus
+from huoban.roster.selectors import (
+    my_shifts,
+    roster_people,
+    week_coverage,
+    week_shifts,
+    with_open_requests,
+)
 from huoban.roster.services import shift_create
 from huoban.sites.models import Site
 from huoban.sites.selectors import sites_for
@@ -60,7 +65,7 @@ class SpanOut(Schema):
     label: str = Field(examples=["上午9:00–中午12:00"])
 
 
-class DayOut(Schema):
+class CoverageDayOut(Schema):
     date: dt.date
     weekday: int = Field(description="0 = 周一 … 6 = 周日")
     weekday_label: str
@@ -109,19 +114,20 @@ class WeekOut(Schema):
     published_minutes: int
     staffed_minutes: int
     uncovered_minutes: int
-    days: list[DayOut]
+    days: list[CoverageDayOut]
     shifts: list[ShiftOut] = Field(description="这一周已排的班次（不含已取消的）")
 
 
 class ShiftIn(Schema):
     person: UUID = Field(description="值班人的 public_id（本站点的志愿者或站点负责人）")
-    start: dt.datetime = Field(
-        description="开始时刻；不带时区时按当地时间", examples=["2026-11-24T09:00:00+08:00"]
+    start: Moment = Field(
+        description=f"开始时刻（{MIN_YEAR}–{MAX_YEAR} 年）；不带时区时按当地时间",
+        examples=["2026-11-24T09:00:00+08:00"],
     )
-    end: dt.datetime = Field(
+    end: Moment = Field(
         description="结束时刻；同一天内，可以到午夜", examples=["2026-11-24T12:00:00+08:00"]
     )
-    note: str = Field("", max_length=200, description="备注")
+    note: Text = Field("", max_length=200, description="备注")
 
 
 class MyShiftsQuery(Schema):
@@ -229,7 +235,7 @@ def site_week(request: HttpRequest, public_id: UUID, query: Query[WeekQuery]) ->
 
 @router.post(
     "/sites/{public_id}/shifts",
-    response={201: ShiftOut, **AUTH_ERRORS},
+    response={201: ShiftOut, **BODY_ERRORS},
     auth=editors,
     summary="排一个班次",
 )
@@ -273,14 +279,8 @@ def my_shift_list(request: HttpRequest, query: Query[MyShiftsQuery]) -> dict[str
     user = request_user(request)
     now = timezone.now()
     shifts = list(
-        my_shifts(user, now, now + dt.timedelta(days=query.days))
-        .select_related("person")
-        .prefetch_related(
-            Prefetch(
-                "requests",
-                queryset=ShiftRequest.objects.filter(status=RequestStatus.OPEN),
-                to_attr="open_requests",
-            )
+        with_open_requests(
+            my_shifts(user, now, now + dt.timedelta(days=query.days)).select_related("person")
         )
     )
     return {"count": len(shifts), "items": [_shift(s, s.site, reasons_shown=True) for s in shifts]}

@@ -8,11 +8,12 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 from huoban.accounts.models import ROLE_SCOPE, Membership, Role, User
-from huoban.lib.when import weekday_name
+from huoban.lib.when import in_years, weekday_name, years_error
 from huoban.regions.models import Region, RegionLevel
 from huoban.sites.hours import Period
 from huoban.sites.models import DeskPeriod, Site, SiteLevel, SiteStatus
@@ -30,19 +31,78 @@ class ValidationErrorOut(Schema):
     errors: list[str] = Field(default_factory=list, description="逐条列出的问题")
 
 
+# The errors each kind of operation can answer with (declared, so a client knows them all):
+# 404 for an unknown or out-of-scope object, 422 for a value that breaks the rules;
+# with a token also 401 (no valid token) and 403 (no suitable role); with a JSON body also
+# 400 (the body is not JSON at all).
+PUBLIC_ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 422: ValidationErrorOut}
 AUTH_ERRORS: dict[int, type[Schema]] = {
     401: ErrorOut,
     403: ErrorOut,
-    404: ErrorOut,
-    422: ValidationErrorOut,
+    **PUBLIC_ERRORS,
 }
+BODY_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, **AUTH_ERRORS}
+
+# --- Text -------------------------------------------------------------------------------------
+
+# A NUL character cannot be stored in (or even compared with) a PostgreSQL text column, and
+# a lone surrogate cannot be encoded for any database: such text is refused with a 422 before
+# it reaches a query, instead of failing there with a 500.
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("huoban_nul", _("不能含有空字符（\\x00）"))
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise PydanticCustomError("huoban_surrogate", _("含有无法识别的字符"))
+    return value
+
+
+class DocumentedPattern:
+    """States a rule in the OpenAPI schema as a ``pattern`` (so clients and generated tests
+    know it) while a validator checks it with a message that says what is wrong, rather than
+    pydantic's "should match pattern"."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = self.pattern
+        return json_schema
+
+
+Text = Annotated[str, AfterValidator(_storable), DocumentedPattern(NO_NUL_PATTERN)]
+
+
+def _in_years(value: dt.datetime) -> dt.datetime:
+    if not in_years(value):
+        raise PydanticCustomError("huoban_years", years_error())
+    return value
+
+
+# A moment sent in a request body: within the programme's years, which also keeps the date
+# arithmetic of the services (local dates, a day on) away from the calendar's ends.
+Moment = Annotated[dt.datetime, AfterValidator(_in_years)]
 
 # --- Pagination -------------------------------------------------------------------------------
 
 
+# The furthest a list can be paged: far beyond any real list, and well inside the 64-bit
+# integers a database accepts for OFFSET (a larger number was a 500, not a 422).
+MAX_OFFSET = 1_000_000
+
+
+def offset_field() -> Any:
+    return Field(0, ge=0, le=MAX_OFFSET, description=f"跳过前面多少条，0–{MAX_OFFSET:,}，默认 0")
+
+
 class PageIn(Schema):
     limit: int = Field(20, ge=1, le=100, description="每页条数，1–100，默认 20")
-    offset: int = Field(0, ge=0, description="跳过前面多少条，默认 0")
+    offset: int = offset_field()
 
 
 # --- Regions ----------------------------------------------------------------------------------
@@ -74,9 +134,9 @@ def region_out(region: Region) -> dict[str, Any]:
 
 
 class SiteFilters(PageIn):
-    district: str | None = Field(None, description="区的区划代码，如 310107000")
-    street: str | None = Field(None, description="街镇的区划代码，如 310107005")
-    service: str | None = Field(None, description="服务项目代码，如 help_desk、medical")
+    district: Text | None = Field(None, description="区的区划代码，如 310107000")
+    street: Text | None = Field(None, description="街镇的区划代码，如 310107005")
+    service: Text | None = Field(None, description="服务项目代码，如 help_desk、medical")
     open_now: bool | None = Field(
         None, description="true 只列正在开放的站点，false 只列此刻不开放的站点"
     )
@@ -128,7 +188,7 @@ class PeriodOut(Schema):
     end: str = Field(examples=["12:00"])
 
 
-class DayOut(Schema):
+class OpeningDayOut(Schema):
     date: dt.date
     weekday: int = Field(description="0 = 周一 … 6 = 周日")
     weekday_label: str
@@ -138,7 +198,7 @@ class DayOut(Schema):
 
 class SiteDetailOut(SiteOut):
     description: str
-    week: list[DayOut] = Field(description="本周一到周日每天的开放时段（已计入例外日期）")
+    week: list[OpeningDayOut] = Field(description="本周一到周日每天的开放时段（已计入例外日期）")
 
 
 def _hhmm(t: dt.time) -> str:
@@ -191,7 +251,7 @@ def week_out(week: list[tuple[dt.date, list[Period], str]]) -> list[dict[str, An
 
 class WorkspaceSiteFilters(PageIn):
     status: SiteStatus | None = Field(None, description="按状态筛选")
-    q: str | None = Field(None, max_length=100, description="按名称或地址搜索")
+    q: Text | None = Field(None, max_length=100, description="按名称或地址搜索")
 
 
 class OrganisationRef(Schema):
@@ -254,7 +314,12 @@ def _time_of(value: str) -> str:
     return value
 
 
-HourMinute = Annotated[str, AfterValidator(_time_of)]
+HourMinute = Annotated[
+    str,
+    AfterValidator(_storable),
+    AfterValidator(_time_of),
+    DocumentedPattern("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+]
 
 
 class PeriodIn(Schema):

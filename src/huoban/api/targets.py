@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from huoban.accounts import roles
+from huoban.accounts.selectors import regions_for, top_region
 from huoban.api.auth import ApiTokenAuth, request_user
 from huoban.api.errors import not_found
-from huoban.api.schemas import AUTH_ERRORS
+from huoban.api.schemas import AUTH_ERRORS, Text
 from huoban.records.selectors import PersonTimesByChild
-from huoban.regions.selectors import regions_for, top_region
 from huoban.targets.models import MAX_YEAR, MIN_YEAR
 from huoban.targets.selectors import Cell, progress_table
 
@@ -25,7 +25,7 @@ viewers = ApiTokenAuth(roles.TARGETS_VIEW, gettext_lazy("您的账号没有查�
 
 
 class ProgressFilters(Schema):
-    region: str | None = Field(None, description="区划代码；不填为您管理范围的最高一级")
+    region: Text | None = Field(None, description="区划代码；不填为您管理范围的最高一级")
     year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="年度；不填为今年")
     measure: str = Field(
         "both", pattern="^(help|training|both)$", description="help、training 或 both"

@@ -4,7 +4,8 @@ from typing import Any
 
 from ninja.renderers import JSONRenderer
 
-from huoban.api import classes, errors, public, records, roster, targets, workspace
+from huoban.api import classes, errors, links, public, records, roster, targets, workspace
+from huoban.api.openapi import Document
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -13,7 +14,17 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params: dict[str, Any] = {"ensure_ascii": False}
 
 
-api = errors.HuobanNinjaAPI(
+class HuobanAPI(errors.HuobanNinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Document:
+        """The checked document with the links between operations (``openapi.py``)."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return Document(self, path_prefix, links=links.LINKS)
+
+
+api = HuobanAPI(
     title="Huoban API",
     version="1",
     description=(

@@ -23,6 +23,7 @@ from huoban.api.auth import ApiTokenAuth, request_user
 from huoban.api.errors import ApiValidationError, not_found
 from huoban.api.schemas import (
     AUTH_ERRORS,
+    BODY_ERRORS,
     ErrorOut,
     MeOut,
     PeriodIn,
@@ -87,7 +88,7 @@ def site_detail(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
 
 @router.put(
     "/sites/{public_id}/hours",
-    response={200: list[WeeklyPeriodOut], 400: ErrorOut, **AUTH_ERRORS},
+    response={200: list[WeeklyPeriodOut], **BODY_ERRORS},
     auth=site_editors,
     summary="设置每周咨询时段",
 )

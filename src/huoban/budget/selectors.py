@@ -15,10 +15,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from huoban.accounts import roles as role_sets
-from huoban.accounts.selectors import scope_q
+from huoban.accounts.selectors import scope_q, streets_in_region_scopes
 from huoban.budget.models import DEFAULT_CAP, FIRST_YEAR, BudgetCap, Category, Expense
 from huoban.regions.models import Region
-from huoban.regions.selectors import streets_in_region_scopes
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=12, decimal_places=2)

@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -144,6 +145,105 @@ class ClassSession(models.Model):
     def counts_for_level2(self) -> bool:
         return self.published_at is not None and not self.level2_reasons()
 
+    # --- What may be done to the session at ``now``: one rule each. The services raise the
+    # refusal; views and templates ask ``*_open`` (a template calls it without ``now``).
+
+    def edit_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the session may not be changed (None: it may): not once cancelled or begun."""
+        now = now or timezone.now()
+        if self.status == SessionStatus.CANCELLED:
+            return _("这节课已经取消，不能再修改。")
+        if self.start <= now:
+            return _("这节课已经开始，不能再修改。")
+        return None
+
+    def edit_open(self, now: dt.datetime | None = None) -> bool:
+        return self.edit_refusal(now) is None
+
+    def publish_status_refusal(self) -> str | None:
+        """The part of :meth:`publish_refusal` that does not depend on the time: only a
+        draft. (The publish page turns anything else away before showing itself; a draft
+        whose start has passed still sees the page and is refused on confirming.)"""
+        if self.status != SessionStatus.DRAFT:
+            return _("只有草稿可以发布。")
+        return None
+
+    def publish_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the session may not be published (None: it may): only a draft not yet begun."""
+        now = now or timezone.now()
+        refusal = self.publish_status_refusal()
+        if refusal:
+            return refusal
+        if self.start <= now:
+            return _("开始时间已经过去了，不能发布。")
+        return None
+
+    def publish_open(self, now: dt.datetime | None = None) -> bool:
+        return self.publish_refusal(now) is None
+
+    def cancel_status_refusal(self) -> str | None:
+        """The part of :meth:`cancel_refusal` that does not depend on the time: not twice.
+        (The cancel page turns a cancelled session away before showing itself; one that has
+        begun still sees the form and is refused on sending it.)"""
+        if self.status == SessionStatus.CANCELLED:
+            return _("这节课已经取消了。")
+        return None
+
+    def cancel_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the site may not call the session off (None: it may): not twice, not once
+        begun.
+
+        One more part of the rule is not here: once anyone has checked in (possible from two
+        hours before the start) the session may not be called off either. That needs the
+        session's sign-ups, other rows, so it lives in ``services.session_cancel``, which
+        reads them under the session's lock anyway. Until then the detail page still shows
+        the cancel button and the service gives the reason."""
+        now = now or timezone.now()
+        refusal = self.cancel_status_refusal()
+        if refusal:
+            return refusal
+        if self.start <= now:
+            return _("这节课已经开始，不能取消。")
+        return None
+
+    def cancel_open(self, now: dt.datetime | None = None) -> bool:
+        return self.cancel_refusal(now) is None
+
+    def sign_up_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why no sign-up is taken (None: they are): only published, before it begins."""
+        now = now or timezone.now()
+        if self.status != SessionStatus.PUBLISHED:
+            return _("这节课还没有发布或已经取消，不能报名。")
+        if self.start <= now:
+            return _("这节课已经开始，不能再报名。")
+        return None
+
+    def sign_up_open(self, now: dt.datetime | None = None) -> bool:
+        return self.sign_up_refusal(now) is None
+
+    def check_in_status_refusal(self) -> str | None:
+        """The part of :meth:`check_in_refusal` that does not depend on the time: only a
+        published session. (``SignUp.check_in_refusal`` asks it before the sign-up's own
+        status, and the time after.)"""
+        if self.status != SessionStatus.PUBLISHED:
+            return _("这节课没有发布或已经取消。")
+        return None
+
+    def check_in_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the desk may not tick the roster (None: it may): only a published session,
+        from two hours before it to two hours after. (For one sign-up, ask
+        ``SignUp.check_in_refusal``: it also needs a place.)"""
+        now = now or timezone.now()
+        refusal = self.check_in_status_refusal()
+        if refusal:
+            return refusal
+        if not self.start - CHECK_IN_MARGIN <= now <= self.end + CHECK_IN_MARGIN:
+            return _("只能在上课前后两小时内签到。")
+        return None
+
+    def check_in_open(self, now: dt.datetime | None = None) -> bool:
+        return self.check_in_refusal(now) is None
+
 
 class SignUpStatus(models.TextChoices):
     CONFIRMED = "confirmed", gettext_lazy("已报名")
@@ -201,24 +301,54 @@ class SignUp(models.Model):
     def __str__(self) -> str:
         return f"{self.session} — {self.elder}"
 
-    def cancel_open(self, now: dt.datetime) -> bool:
-        """Whether the place may still be given up: not yet, before the start, not checked
-        in. (``signup_cancel`` gives the reason when it may not.)"""
-        return (
-            self.status != SignUpStatus.CANCELLED
-            and self.session.start > now
-            and self.checked_in_at is None
-        )
+    def cancel_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the place may not be given up (None: it may): once only, before the start,
+        not once checked in."""
+        now = now or timezone.now()
+        if self.status == SignUpStatus.CANCELLED:
+            return _("这个报名已经取消了。")
+        if self.session.start <= now:
+            return _("课程已经开始，不能再取消。")
+        if self.checked_in_at is not None:
+            return _("已经签到，不能再取消。")
+        return None
 
-    def undo_open(self, now: dt.datetime) -> bool:
-        """Whether the last sign-up or cancellation may still be taken back: within ten
-        minutes of it, before the class starts, not checked in, and the class still on.
-        (``signup_undo`` gives the reason when it may not.)"""
+    def cancel_open(self, now: dt.datetime | None = None) -> bool:
+        return self.cancel_refusal(now) is None
+
+    def undo_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the last sign-up or cancellation may not be taken back (None: it may): only
+        within ten minutes of it, before the class starts, not checked in, the class on."""
+        now = now or timezone.now()
         session = self.session
-        return (
-            bool(self.undoable)
-            and now - self.status_changed_at <= UNDO_WINDOW
-            and session.start > now
-            and session.status == SessionStatus.PUBLISHED
-            and self.checked_in_at is None
-        )
+        if not self.undoable:
+            return _("这个报名没有可以撤销的操作。")
+        if now - self.status_changed_at > UNDO_WINDOW:
+            return _("已经超过 10 分钟，不能撤销了。")
+        if session.start <= now:
+            return _("课程已经开始，不能撤销。")
+        if self.checked_in_at is not None:
+            return _("已经签到，不能撤销。")
+        if session.status != SessionStatus.PUBLISHED:
+            return _("这节课已经被站点取消，不能撤销。")
+        return None
+
+    def undo_open(self, now: dt.datetime | None = None) -> bool:
+        return self.undo_refusal(now) is None
+
+    def check_in_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the desk may not mark this elder present (None: it may): the session's rule
+        (:meth:`ClassSession.check_in_refusal`), and only a place, not the waiting list or a
+        cancelled sign-up. The session's status is asked first and its time last, so a
+        waiting elder hears about the place even outside the check-in hours. The refusal
+        names the elder (load ``elder`` with the sign-up)."""
+        session = self.session
+        refusal = session.check_in_status_refusal()
+        if refusal:
+            return refusal
+        if self.status != SignUpStatus.CONFIRMED:
+            return _("%(name)s的报名是“%(status)s”，不能签到。") % {
+                "name": self.elder.name,
+                "status": self.get_status_display(),
+            }
+        return session.check_in_refusal(now)

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from huoban.accounts.selectors import scope_q
+from huoban.accounts.selectors import elder_links_held_by, scope_q
 from huoban.classes.models import (
-    CHECK_IN_MARGIN,
     UNDO_WINDOW,
     ClassSession,
     Course,
@@ -55,6 +54,22 @@ def signups_for(user, roles: Iterable[str]) -> QuerySet[SignUp]:
         scope_q(
             user, roles, site_field="session__site_id", region_path_field="session__region_path"
         )
+    )
+
+
+def elder_signups_for(user) -> QuerySet[SignUp]:
+    """Sign-ups of the elders the user acts for (themself, family members who agreed)."""
+    return SignUp.objects.filter(elder_id__in=[link.elder_id for link in elder_links_held_by(user)])
+
+
+def attendees(session: ClassSession) -> QuerySet[SignUp]:
+    """Who came to ``session``: the places checked in, with the elder, by name."""
+    return (
+        SignUp.objects.filter(
+            session=session, status=SignUpStatus.CONFIRMED, checked_in_at__isnull=False
+        )
+        .select_related("elder")
+        .order_by("elder__name", "id")
     )
 
 
@@ -150,18 +165,3 @@ def roster(session: ClassSession, now: dt.datetime | None = None) -> Roster:
         else:
             result.cancelled.append(signup)
     return result
-
-
-def check_in_open(session: ClassSession, now: dt.datetime | None = None) -> bool:
-    """Whether the desk may tick the roster now (the service's window around the class)."""
-    now = now or timezone.now()
-    return (
-        session.status == SessionStatus.PUBLISHED
-        and session.start - CHECK_IN_MARGIN <= now <= session.end + CHECK_IN_MARGIN
-    )
-
-
-def sign_up_open(session: ClassSession, now: dt.datetime | None = None) -> bool:
-    """Whether sign-ups are taken (published and not started)."""
-    now = now or timezone.now()
-    return session.status == SessionStatus.PUBLISHED and session.start > now

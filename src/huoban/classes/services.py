@@ -23,8 +23,6 @@ from huoban.accounts.selectors import acts_for, holds_role_at_site, holds_role_o
 from huoban.audit.services import audit_record, diff_fields
 from huoban.classes import notices
 from huoban.classes.models import (
-    CHECK_IN_MARGIN,
-    UNDO_WINDOW,
     ClassSession,
     Course,
     SessionKind,
@@ -96,10 +94,9 @@ def session_publish(
     now = now or timezone.now()
     if not holds_role_at_site(actor, MANAGE, session.site):
         raise PermissionDenied(_("您不能发布这节课。"))
-    if session.status != SessionStatus.DRAFT:
-        raise ValidationError(_("只有草稿可以发布。"))
-    if session.start <= now:
-        raise ValidationError(_("开始时间已经过去了，不能发布。"))
+    refusal = session.publish_refusal(now)
+    if refusal:
+        raise ValidationError(refusal)
     session.status = SessionStatus.PUBLISHED
     session.published_at = now
     session.save(update_fields=["status", "published_at", "updated_at"])
@@ -169,10 +166,9 @@ def session_update(
     if not holds_role_at_site(actor, MANAGE, session.site):
         raise PermissionDenied(_("您不能修改这节课。"))
     session = _locked(session)
-    if session.status == SessionStatus.CANCELLED:
-        raise ValidationError(_("这节课已经取消，不能再修改。"))
-    if session.start <= now:
-        raise ValidationError(_("这节课已经开始，不能再修改。"))
+    refusal = session.edit_refusal(now)
+    if refusal:
+        raise ValidationError(refusal)
     title = (title or "").strip()
     errors = _schedule_errors(
         site=session.site,
@@ -333,10 +329,9 @@ def signup_create(
     elif channel != SignUpChannel.STAFF:
         raise ValidationError(_("工作人员代报请选择“工作人员代报”。"))
     session = _locked(session)
-    if session.status != SessionStatus.PUBLISHED:
-        raise ValidationError(_("这节课还没有发布或已经取消，不能报名。"))
-    if session.start <= now:
-        raise ValidationError(_("这节课已经开始，不能再报名。"))
+    refusal = session.sign_up_refusal(now)
+    if refusal:
+        raise ValidationError(refusal)
     existing = session.signups.exclude(status=SignUpStatus.CANCELLED).filter(elder=elder).first()
     if existing is not None:
         raise ValidationError(
@@ -405,12 +400,9 @@ def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None)
     if not _may_change(actor, signup):
         raise PermissionDenied(_("您不能取消这个报名。"))
     session, signup = _relocked(signup)
-    if signup.status == SignUpStatus.CANCELLED:
-        raise ValidationError(_("这个报名已经取消了。"))
-    if session.start <= now:
-        raise ValidationError(_("课程已经开始，不能再取消。"))
-    if signup.checked_in_at is not None:
-        raise ValidationError(_("已经签到，不能再取消。"))
+    refusal = signup.cancel_refusal(now)
+    if refusal:
+        raise ValidationError(refusal)
     _change(signup, SignUpStatus.CANCELLED, now, Undoable.CANCEL)
     audit_record(actor=actor, action="signup.cancel", obj=signup)
     notices.reminder_withdraw(signup, now=now)
@@ -428,16 +420,9 @@ def signup_undo(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -
     if not _may_change(actor, signup):
         raise PermissionDenied(_("您不能撤销这个报名。"))
     session, signup = _relocked(signup)
-    if not signup.undoable:
-        raise ValidationError(_("这个报名没有可以撤销的操作。"))
-    if now - signup.status_changed_at > UNDO_WINDOW:
-        raise ValidationError(_("已经超过 10 分钟，不能撤销了。"))
-    if session.start <= now:
-        raise ValidationError(_("课程已经开始，不能撤销。"))
-    if signup.checked_in_at is not None:
-        raise ValidationError(_("已经签到，不能撤销。"))
-    if session.status != SessionStatus.PUBLISHED:
-        raise ValidationError(_("这节课已经被站点取消，不能撤销。"))
+    refusal = signup.undo_refusal(now)
+    if refusal:
+        raise ValidationError(refusal)
     if signup.undoable == Undoable.SIGN_UP:
         _change(signup, SignUpStatus.CANCELLED, now)
         audit_record(actor=actor, action="signup.undo", obj=signup, changes={"undone": "sign_up"})
@@ -470,15 +455,9 @@ def signup_check_in(*, actor: Any, signup: SignUp, now: dt.datetime | None = Non
     if not holds_role_at_site(actor, DESK, signup.session.site):
         raise PermissionDenied(_("您不能为这节课签到。"))
     session, signup = _relocked(signup)
-    if session.status != SessionStatus.PUBLISHED:
-        raise ValidationError(_("这节课没有发布或已经取消。"))
-    if signup.status != SignUpStatus.CONFIRMED:
-        raise ValidationError(
-            _("%(name)s的报名是“%(status)s”，不能签到。")
-            % {"name": signup.elder.name, "status": signup.get_status_display()}
-        )
-    if now < session.start - CHECK_IN_MARGIN or now > session.end + CHECK_IN_MARGIN:
-        raise ValidationError(_("只能在上课前后两小时内签到。"))
+    refusal = signup.check_in_refusal(now)
+    if refusal:
+        raise ValidationError(refusal)
     first = signup.checked_in_at is None
     if first:
         signup.checked_in_at = now
@@ -546,10 +525,9 @@ def session_cancel(
     if not reason:
         raise ValidationError({"reason": [_("请填写取消的原因，长者会收到这个原因。")]})
     session = _locked(session)
-    if session.status == SessionStatus.CANCELLED:
-        raise ValidationError(_("这节课已经取消了。"))
-    if session.start <= now:
-        raise ValidationError(_("这节课已经开始，不能取消。"))
+    refusal = session.cancel_refusal(now)
+    if refusal:
+        raise ValidationError(refusal)
     signups = list(
         session.signups.exclude(status=SignUpStatus.CANCELLED)
         .select_related("elder", "by")

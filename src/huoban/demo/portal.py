@@ -15,8 +15,9 @@ from huoban.accounts.models import ConsentMethod, ElderLink, LinkRelation, User
 from huoban.classes.models import SignUp
 from huoban.classes.services import signup_create
 from huoban.classes.timetable import places_of, upcoming_sessions
+from huoban.lib.crypto import mobile_index
 from huoban.notify.services import deferred_sending
-from huoban.people.models import Elder, mobile_index
+from huoban.people.models import Elder
 from huoban.people.services import elder_create
 from huoban.sites.models import Site
 

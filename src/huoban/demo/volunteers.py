@@ -20,7 +20,8 @@ from django.utils import timezone
 from huoban.accounts.models import Role, User
 from huoban.accounts.services import membership_grant, user_create
 from huoban.people.pledges import CURRENT
-from huoban.people.volunteers import certificate_issue, pledge_accept, volunteer_update
+from huoban.people.volunteers import pledge_accept, volunteer_update
+from huoban.records.hours import certificate_issue
 from huoban.roster.models import Shift
 from huoban.sites.models import Site
 

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from huoban.accounts import roles as role_sets
 from huoban.accounts.selectors import scope_q
-from huoban.classes.models import ClassSession, Course
+from huoban.classes.models import ClassSession, Course, SignUp
 from huoban.evaluations.models import Evaluation, Score
+from huoban.records.models import HelpSession
 from huoban.sites.models import Site
 
 # Who reads ratings and comments: everyone who reads the site's help records.
@@ -106,6 +107,43 @@ def class_sessions_for_evaluation(user: Any, roles: Iterable[str]) -> QuerySet[C
     return ClassSession.objects.filter(
         scope_q(user, roles, site_field="site_id", region_path_field="region_path")
     )
+
+
+def signups_for_evaluation(user: Any, roles: Iterable[str]) -> QuerySet[SignUp]:
+    """Sign-ups for the class sessions whose ratings the user may read (or enter)."""
+    return SignUp.objects.filter(session__in=class_sessions_for_evaluation(user, roles))
+
+
+def signups_to_rate() -> QuerySet[SignUp]:
+    """Every sign-up, with its session, site and elder: a class is rated through the
+    sign-up's public id, so the unguessable link is the key (``rules.obstacle`` decides)."""
+    return SignUp.objects.select_related("session", "session__site", "elder")
+
+
+def help_sessions_to_rate() -> QuerySet[HelpSession]:
+    """Every help session, with its site and elder: one is rated through its signed token
+    (``tokens.help_session_id``), so the link is the key (``rules.obstacle`` decides)."""
+    return HelpSession.objects.select_related("site", "elder")
+
+
+def class_evaluations(session: ClassSession) -> QuerySet[Evaluation]:
+    """The ratings of the class ``session`` (the caller has it from a scoped selector), with
+    who gave and who entered them, newest first."""
+    return (
+        Evaluation.objects.filter(class_session=session)
+        .select_related("elder", "by")
+        .order_by("-created_at")
+    )
+
+
+def class_evaluation_by(session: ClassSession, elder: Any) -> Evaluation | None:
+    """The rating ``elder`` already gave the class ``session`` (a class has one per elder)."""
+    return Evaluation.objects.filter(class_session=session, elder=elder).first()
+
+
+def help_evaluation(help_session: HelpSession) -> Evaluation | None:
+    """The rating already given to a help session (it has at most one)."""
+    return Evaluation.objects.filter(help_session=help_session).first()
 
 
 def summary(qs: QuerySet[Evaluation]) -> Summary:

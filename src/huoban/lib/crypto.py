@@ -25,14 +25,22 @@ from django.db import models
 from django.db.models.lookups import Exact, IsNull
 
 __all__ = [
+    "ID_NUMBER",
+    "MOBILE",
     "DecryptionError",
     "EncryptedTextField",
     "blind_index",
     "decrypt",
     "encrypt",
     "encrypted_fields",
+    "id_number_index",
     "is_current",
+    "mobile_index",
 ]
+
+# Blind-index purposes: the same digits as a mobile and as an ID number index differently.
+MOBILE = "mobile"
+ID_NUMBER = "id_number"
 
 
 class DecryptionError(ImproperlyConfigured):
@@ -100,6 +108,16 @@ def blind_index(value: str, *, purpose: str) -> str:
     key = settings.HUOBAN_BLIND_INDEX_KEY.encode()
     message = f"{purpose}\x00{value}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def mobile_index(mobile: str) -> str:
+    """The blind index of a normalised 11-digit mobile ("" for none)."""
+    return blind_index(mobile, purpose=MOBILE)
+
+
+def id_number_index(id_number: str) -> str:
+    """The blind index of a validated resident ID (upper-case X) ("" for none)."""
+    return blind_index(id_number, purpose=ID_NUMBER)
 
 
 class EncryptedExact(Exact):

@@ -4,7 +4,8 @@ certificate (服务时长证明), each with a QR code leading to a public page t
 Seed 001 asks volunteers to wear a uniform badge; anyone (an older person first of all) can
 scan it to see that the wearer is a volunteer of the programme, where, and whether they are
 still serving. A school scans the certificate to see that it was issued and what it says.
-Both documents are always in Chinese, like the site poster.
+Both documents are always in Chinese, like the site poster. The address each QR code holds
+(a page of the public face) is given by the caller: domain code never names a face's URL.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from huoban.lib.documents import render_pdf
@@ -25,20 +25,6 @@ CERTIFICATE_TEMPLATE = "documents/volunteer_certificate.html"
 BADGE_QR_CAPTION = "扫码核验志愿者身份"
 CERTIFICATE_QR_CAPTION = "扫码核验本证明"
 CHINESE_DIGITS = "〇一二三四五六七八九"
-
-
-def volunteer_verify_url(volunteer: Volunteer) -> str:
-    """The absolute address of the public page that verifies a badge."""
-    return settings.HUOBAN_BASE_URL + reverse(
-        "portal:volunteer_verify", kwargs={"public_id": volunteer.public_id}
-    )
-
-
-def certificate_verify_url(certificate: Certificate) -> str:
-    """The absolute address of the public page that verifies a certificate."""
-    return settings.HUOBAN_BASE_URL + reverse(
-        "portal:certificate_verify", kwargs={"public_id": certificate.public_id}
-    )
 
 
 def _number_words(n: int) -> str:
@@ -61,8 +47,8 @@ def plain_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def badge_context(volunteer: Volunteer, *, now: dt.datetime | None = None) -> dict:
-    url = volunteer_verify_url(volunteer)
+def badge_context(volunteer: Volunteer, *, verify_url: str, now: dt.datetime | None = None) -> dict:
+    """``verify_url``: the absolute address of the public page that verifies the badge."""
     sites = volunteer_sites(volunteer.user)
     return {
         "programme_name": settings.HUOBAN_PROGRAMME_NAME,
@@ -71,22 +57,23 @@ def badge_context(volunteer: Volunteer, *, now: dt.datetime | None = None) -> di
         "site_names": [s.name for s in sites],
         "is_student": volunteer.is_student,
         "dialects": volunteer.dialect_labels,
-        "qr_svg": qr_svg(url, scale=6, title=f"{volunteer.user.name}：{BADGE_QR_CAPTION}"),
+        "qr_svg": qr_svg(verify_url, scale=6, title=f"{volunteer.user.name}：{BADGE_QR_CAPTION}"),
         "qr_caption": BADGE_QR_CAPTION,
-        "verify_url": url,
+        "verify_url": verify_url,
         "number": volunteer.public_id.hex[:8].upper(),
         "printed_on": plain_date(timezone.localdate(now) if now else timezone.localdate()),
     }
 
 
-def badge_pdf(volunteer: Volunteer, *, now: dt.datetime | None = None) -> bytes:
-    """The volunteer's A6 badge (one page, to slip into a badge holder or a lanyard)."""
+def badge_pdf(volunteer: Volunteer, *, verify_url: str, now: dt.datetime | None = None) -> bytes:
+    """The volunteer's A6 badge (one page, to slip into a badge holder or a lanyard); its QR
+    code holds ``verify_url``."""
     with translation.override("zh-hans"):
-        return render_pdf(BADGE_TEMPLATE, badge_context(volunteer, now=now))
+        return render_pdf(BADGE_TEMPLATE, badge_context(volunteer, verify_url=verify_url, now=now))
 
 
-def certificate_context(certificate: Certificate) -> dict:
-    url = certificate_verify_url(certificate)
+def certificate_context(certificate: Certificate, *, verify_url: str) -> dict:
+    """``verify_url``: the absolute address of the public page that verifies the paper."""
     return {
         "programme_name": settings.HUOBAN_PROGRAMME_NAME,
         "certificate": certificate,
@@ -96,13 +83,17 @@ def certificate_context(certificate: Certificate) -> dict:
         "period_start": plain_date(certificate.period_start),
         "period_end": plain_date(certificate.period_end),
         "issued_words": chinese_date_words(certificate.issued_on),
-        "qr_svg": qr_svg(url, scale=6, title=f"{certificate.name}：{CERTIFICATE_QR_CAPTION}"),
+        "qr_svg": qr_svg(
+            verify_url, scale=6, title=f"{certificate.name}：{CERTIFICATE_QR_CAPTION}"
+        ),
         "qr_caption": CERTIFICATE_QR_CAPTION,
-        "verify_url": url,
+        "verify_url": verify_url,
     }
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
-    """The A4 certificate a student hands to their school."""
+def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
+    """The A4 certificate a student hands to their school; its QR code holds ``verify_url``."""
     with translation.override("zh-hans"):
-        return render_pdf(CERTIFICATE_TEMPLATE, certificate_context(certificate))
+        return render_pdf(
+            CERTIFICATE_TEMPLATE, certificate_context(certificate, verify_url=verify_url)
+        )

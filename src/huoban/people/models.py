@@ -18,22 +18,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from huoban.lib.crypto import EncryptedTextField, blind_index
+from huoban.lib.crypto import EncryptedTextField
 from huoban.lib.ids import mask_mobile, mask_resident_id
-
-# Blind-index purposes: the same digits as a mobile and as an ID number index differently.
-MOBILE = "mobile"
-ID_NUMBER = "id_number"
-
-
-def mobile_index(mobile: str) -> str:
-    """The blind index of a normalised 11-digit mobile ("" for none)."""
-    return blind_index(mobile, purpose=MOBILE)
-
-
-def id_number_index(id_number: str) -> str:
-    """The blind index of a validated resident ID (upper-case X) ("" for none)."""
-    return blind_index(id_number, purpose=ID_NUMBER)
 
 
 def mask_name(name: str) -> str:
@@ -277,6 +263,11 @@ class Pledge(models.Model):
         return f"{self.get_document_display()} {self.version}"
 
 
+def hours_of(minutes: int) -> Decimal:
+    """Minutes as hours to one decimal, rounded down (a record never claims more): 89 → 1.4."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
+
 class Certificate(models.Model):
     """A student volunteer's service-hour certificate (数字技能反哺, seed 002).
 
@@ -330,4 +321,4 @@ class Certificate(models.Model):
     @property
     def hours(self) -> Decimal:
         """Hours to one decimal, rounded down (a certificate never claims more)."""
-        return (Decimal(self.minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+        return hours_of(self.minutes)

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from huoban.accounts.selectors import memberships_of, scope_q
+from huoban.lib.crypto import id_number_index, mobile_index
 from huoban.lib.ids import normalize_mobile
-from huoban.people.models import Elder, id_number_index, mobile_index
+from huoban.people.models import Elder
 
 RESIDENT_ID = re.compile(r"\d{17}[\dX]")
 # Segments of a street's path: city/district/street/.

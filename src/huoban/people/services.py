@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from huoban.accounts import roles
 from huoban.accounts.selectors import holds_role_at_site, holds_role_over
 from huoban.audit.services import audit_record
+from huoban.lib.crypto import id_number_index, mobile_index
 from huoban.lib.ids import mask_mobile, mask_resident_id, validate_mobile, validate_resident_id
 from huoban.lib.pinyin import search_text
-from huoban.people.models import Elder, id_number_index, mask_name, mobile_index
+from huoban.people.models import Elder, mask_name
 from huoban.people.selectors import elders_for
 from huoban.regions.models import Region, RegionLevel
 from huoban.sites.models import Site

@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huoban.lib.forms import DescribedErrorsMixin
-from huoban.portal.forms import RegionFilterForm, regions_with_sites
+from huoban.portal.forms import RegionFilterForm
 from huoban.regions.models import Region, RegionLevel
+from huoban.sites.selectors import regions_with_sites
 
 
 class MobileForm(DescribedErrorsMixin, forms.Form):

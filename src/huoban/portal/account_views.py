@@ -24,10 +24,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from huoban.accounts.models import CodePurpose, ElderLink, LinkRelation, User
-from huoban.accounts.selectors import elder_links_of
-from huoban.accounts.services import (
-    STAFF_USE_PASSWORD,
+from huoban.accounts.models import CodePurpose, LinkRelation
+from huoban.accounts.selectors import elder_links_for, elder_links_held_by
+from huoban.classes.timetable import signups_of_elders
+from huoban.lib.forms import apply_errors
+from huoban.lib.ids import mask_mobile, normalize_mobile
+from huoban.portal.account_forms import CodeForm, FamilyCodeForm, MobileForm, RegisterForm
+from huoban.signin.services import (
     elder_account_for_mobile,
     elder_link_revoke,
     elder_self_register,
@@ -35,12 +38,7 @@ from huoban.accounts.services import (
     family_user_register,
     sign_in_code_check,
     sign_in_code_send,
-    staff_user,
 )
-from huoban.classes.timetable import signups_of_elders
-from huoban.lib.forms import apply_errors
-from huoban.lib.ids import mask_mobile, normalize_mobile
-from huoban.portal.account_forms import CodeForm, FamilyCodeForm, MobileForm, RegisterForm
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 # A verified number may finish registering for this long.
@@ -78,31 +76,28 @@ def _too_many_codes_from_here(request: HttpRequest) -> bool:
 TOO_MANY_FROM_HERE = gettext_lazy("这个网络一小时内获取验证码太多次了，请稍后再试或打电话求助。")
 
 
-def _normalised_or_blank(mobile: str) -> str:
-    try:
-        return normalize_mobile(mobile)
-    except ValidationError:
-        return ""
+def _address_limit(request: HttpRequest) -> Callable[[], None]:
+    """The per-address limit, as ``sign_in_code_send``'s ``throttle``."""
+
+    def throttle() -> None:
+        if _too_many_codes_from_here(request):
+            raise ValidationError({"mobile": TOO_MANY_FROM_HERE})
+
+    return throttle
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """Step 1: the phone number."""
+    """Step 1: the phone number (a staff account's number is sent to the password sign-in)."""
     form = MobileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         mobile = form.cleaned_data["mobile"]
-        known = User.objects.filter(mobile=_normalised_or_blank(mobile)).first()
-        if known is not None and staff_user(known):
-            form.add_error("mobile", STAFF_USE_PASSWORD)
-        elif _too_many_codes_from_here(request):
-            form.add_error("mobile", TOO_MANY_FROM_HERE)
+        try:
+            sign_in_code_send(mobile=mobile, throttle=_address_limit(request))
+        except ValidationError as exc:
+            apply_errors(form, exc)
         else:
-            try:
-                sign_in_code_send(mobile=mobile)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                request.session["sign_in_mobile"] = normalize_mobile(mobile)
-                return redirect(f"{reverse('portal:sign_in_code')}?{_next_query(request)}")
+            request.session["sign_in_mobile"] = normalize_mobile(mobile)
+            return redirect(f"{reverse('portal:sign_in_code')}?{_next_query(request)}")
     return render(request, "portal/sign_in.html", {"form": form, "next": next_url(request)})
 
 
@@ -120,9 +115,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "resend" in request.POST:
         form = CodeForm()
         try:
-            if _too_many_codes_from_here(request):
-                raise ValidationError(TOO_MANY_FROM_HERE)
-            sign_in_code_send(mobile=mobile)
+            sign_in_code_send(mobile=mobile, throttle=_address_limit(request))
             resent = True
         except ValidationError as exc:
             form = CodeForm(request.POST)
@@ -202,7 +195,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @elder_login_required
 def me(request: HttpRequest) -> HttpResponse:
     """My things: my classes (and my family's), my family members."""
-    links = elder_links_of(request.user)
+    links = elder_links_held_by(request.user)
     upcoming, past = signups_of_elders([link.elder for link in links], timezone.now())
     family = [link for link in links if link.relation == LinkRelation.FAMILY]
     own = next((link for link in links if link.relation == LinkRelation.SELF), None)
@@ -223,12 +216,11 @@ def family_add(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            if _too_many_codes_from_here(request):
-                raise ValidationError({"mobile": TOO_MANY_FROM_HERE})
             sign_in_code_send(
                 mobile=form.cleaned_data["mobile"],
                 purpose=CodePurpose.CONSENT,
                 requested_by=request.user,
+                throttle=_address_limit(request),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -267,9 +259,7 @@ def family_code(request: HttpRequest) -> HttpResponse:
 @elder_login_required
 @require_POST
 def family_remove(request: HttpRequest, public_id) -> HttpResponse:
-    link = get_object_or_404(
-        ElderLink.objects.select_related("elder"), public_id=public_id, revoked_at__isnull=True
-    )
+    link = get_object_or_404(elder_links_for(request.user), public_id=public_id)
     try:
         elder_link_revoke(actor=request.user, link=link)
     except PermissionDenied:

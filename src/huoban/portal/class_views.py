@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huoban.accounts.models import LinkRelation
-from huoban.accounts.selectors import acts_for, elder_links_of
+from huoban.accounts.selectors import elder_links_held_by
 from huoban.classes.models import UNDO_WINDOW, ClassSession, SignUp, SignUpStatus
-from huoban.classes.selectors import waiting_place
+from huoban.classes.selectors import elder_signups_for, waiting_place
 from huoban.classes.services import signup_cancel, signup_create, signup_undo
 from huoban.classes.timetable import (
     days_of,
@@ -35,11 +34,13 @@ from huoban.classes.timetable import (
 )
 from huoban.lib import ical
 from huoban.lib.qr import qr_svg
+from huoban.lib.urls import absolute
 from huoban.lib.when import date_words, time_range_words
 from huoban.portal.account_forms import TimetableForm
 from huoban.portal.account_views import elder_login_required
 from huoban.portal.views import page_links, street_of
-from huoban.regions.models import Region, RegionLevel
+from huoban.regions.models import RegionLevel
+from huoban.regions.selectors import regions_public
 from huoban.sites.selectors import sites_public
 
 PER_PAGE = 20
@@ -75,7 +76,7 @@ def timetable(request: HttpRequest) -> HttpResponse:
 
 
 def street_timetable(request: HttpRequest, code: str) -> HttpResponse:
-    street = get_object_or_404(Region, code=code, level=RegionLevel.STREET)
+    street = get_object_or_404(regions_public(), code=code, level=RegionLevel.STREET)
     qs = upcoming_sessions().filter(region_path__under=street.path)
     heading = _("%(street)s的课堂") % {"street": street.name}
     feed = reverse("portal:street_feed", args=[street.code])
@@ -95,7 +96,6 @@ def _feed(request: HttpRequest, qs, name: str) -> HttpResponse:
     sessions = qs.filter(end__gt=now - dt.timedelta(days=FEED_DAYS_BACK)).order_by("start")[
         :FEED_LIMIT
     ]
-    base = settings.HUOBAN_BASE_URL
     events = [
         ical.Event(
             uid=f"{s.public_id}@huoban",
@@ -104,7 +104,7 @@ def _feed(request: HttpRequest, qs, name: str) -> HttpResponse:
             summary=s.title,
             location=f"{s.site.name} {s.site.address}",
             description=s.course.description if s.course else "",
-            url=f"{base}{reverse('portal:class', args=[s.public_id])}",
+            url=absolute(reverse("portal:class", args=[s.public_id])),
             stamp=s.published_at,
         )
         for s in sessions
@@ -117,7 +117,7 @@ def _feed(request: HttpRequest, qs, name: str) -> HttpResponse:
 
 
 def street_feed(request: HttpRequest, code: str) -> HttpResponse:
-    street = get_object_or_404(Region, code=code, level=RegionLevel.STREET)
+    street = get_object_or_404(regions_public(), code=code, level=RegionLevel.STREET)
     qs = published_sessions().filter(region_path__under=street.path)
     return _feed(request, qs, _("%(street)s的课堂") % {"street": street.name})
 
@@ -137,15 +137,11 @@ def _session(public_id) -> ClassSession:
 
 def _choices(request: HttpRequest, session: ClassSession) -> list[dict]:
     """For each elder the signed-in person acts for: their sign-up here, if any."""
-    links = elder_links_of(request.user)
+    links = elder_links_held_by(request.user)
     if not links:
         return []
-    current = {
-        s.elder_id: s
-        for s in session.signups.exclude(status=SignUpStatus.CANCELLED).filter(
-            elder_id__in=[link.elder_id for link in links]
-        )
-    }
+    signups = elder_signups_for(request.user).filter(session=session)
+    current = {s.elder_id: s for s in signups.exclude(status=SignUpStatus.CANCELLED)}
     return [
         {"link": link, "elder": link.elder, "signup": current.get(link.elder_id)} for link in links
     ]
@@ -162,7 +158,6 @@ def class_page(request: HttpRequest, public_id) -> HttpResponse:
         {
             "session": session,
             "places": places,
-            "started": session.start <= now,
             "choices": _choices(request, session),
             "when": _when(session),
             "more_in_street": neighbours.exists(),
@@ -179,7 +174,7 @@ def _when(session: ClassSession) -> str:
 
 def _elder_for(request: HttpRequest, public_id) -> tuple:
     """An elder the signed-in person acts for (404 for anyone else's)."""
-    for link in elder_links_of(request.user):
+    for link in elder_links_held_by(request.user):
         if str(link.elder.public_id) == str(public_id):
             return link.elder, link.relation
     raise Http404
@@ -191,7 +186,7 @@ def sign_up(request: HttpRequest, public_id) -> HttpResponse:
     session = get_object_or_404(
         published_sessions().select_related(None).select_related("site"), public_id=public_id
     )
-    links = elder_links_of(request.user)
+    links = elder_links_held_by(request.user)
     chosen = request.POST.get("elder") or request.GET.get("elder")
     if not chosen and len(links) == 1:
         chosen = str(links[0].elder.public_id)
@@ -224,12 +219,10 @@ def sign_up(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _own_signup(request: HttpRequest, public_id) -> SignUp:
-    signup = get_object_or_404(
-        SignUp.objects.select_related("session", "session__site", "elder"), public_id=public_id
+    return get_object_or_404(
+        elder_signups_for(request.user).select_related("session", "session__site", "elder"),
+        public_id=public_id,
     )
-    if acts_for(request.user, signup.elder) is None:
-        raise Http404
-    return signup
 
 
 def _signup_context(signup: SignUp, errors: list[str] | None = None) -> dict:

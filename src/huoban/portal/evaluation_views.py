@@ -24,9 +24,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from huoban.classes.models import ClassSession, SignUp
+from huoban.classes.models import ClassSession
 from huoban.evaluations import rules
 from huoban.evaluations.models import COMMENT_MAX, Evaluation, Score
+from huoban.evaluations.selectors import (
+    class_evaluation_by,
+    help_evaluation,
+    help_sessions_to_rate,
+    signups_to_rate,
+)
 from huoban.evaluations.services import clean_score, evaluation_create
 from huoban.evaluations.tokens import help_session_id
 from huoban.records.models import HelpSession
@@ -75,9 +81,10 @@ class Target:
         return reverse(name, kwargs={arg: self.key})
 
     def existing(self) -> Evaluation | None:
-        if self.kind == "class":
-            return Evaluation.objects.filter(class_session=self.subject, elder=self.elder).first()
-        return Evaluation.objects.filter(help_session=self.subject).first()
+        subject = self.subject
+        if isinstance(subject, ClassSession):
+            return class_evaluation_by(subject, self.elder)
+        return help_evaluation(subject)
 
     def context(self) -> dict[str, Any]:
         subject = self.subject
@@ -96,9 +103,7 @@ class Target:
 
 
 def _class_target(public_id: uuid.UUID) -> Target:
-    signup = get_object_or_404(
-        SignUp.objects.select_related("session", "session__site", "elder"), public_id=public_id
-    )
+    signup = get_object_or_404(signups_to_rate(), public_id=public_id)
     return Target("class", signup.session, signup.elder, "evaluate_class", public_id)
 
 
@@ -106,9 +111,7 @@ def _help_target(token: str) -> Target:
     found = help_session_id(token)
     if found is None:
         raise Http404
-    session = get_object_or_404(
-        HelpSession.objects.select_related("site", "elder"), public_id=found
-    )
+    session = get_object_or_404(help_sessions_to_rate(), public_id=found)
     return Target("help", session, session.elder, "evaluate_help", token)
 
 

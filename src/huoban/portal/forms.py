@@ -6,24 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huoban.regions.models import Region, RegionLevel
-from huoban.sites.models import Service, ServiceKind, SiteStatus
-
-
-def regions_with_sites(level: str):
-    return Region.objects.filter(level=level, pk__in=_site_region_ids(level)).order_by("code")
-
-
-def _site_region_ids(level: str):
-    from huoban.sites.models import Site
-
-    paths = (
-        Site.objects.filter(status=SiteStatus.ACTIVE)
-        .order_by()
-        .values_list("region_path", flat=True)
-    )
-    depth = {"district": 2, "street": 3}[level]
-    codes = {p.split("/")[depth - 1] for p in paths.distinct() if p.count("/") >= depth}
-    return Region.objects.filter(code__in=codes).values("pk")
+from huoban.sites.models import Service, ServiceKind
+from huoban.sites.selectors import regions_with_sites, services_public
 
 
 class RegionFilterForm(forms.Form):
@@ -77,7 +61,7 @@ class FinderForm(RegionFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["near"].queryset = self.fields["street"].queryset
-        self.fields["service"].queryset = Service.objects.filter(kind=ServiceKind.SERVICE)
+        self.fields["service"].queryset = services_public(ServiceKind.SERVICE)
         for name in ("service", "near"):
             self.fields[name].label_from_instance = str
 

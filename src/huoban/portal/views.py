@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from huoban.classes.timetable import street_neighbours, timetable_rows, upcoming_sessions
 from huoban.evaluations.selectors import site_rating
 from huoban.lib.geo import wgs84_to_gcj02
+from huoban.lib.urls import absolute
 from huoban.portal.context import TEXT_SIZES
 from huoban.portal.forms import FinderForm
 from huoban.regions.models import RegionLevel
@@ -178,11 +180,17 @@ def _nearby_open(site, now, limit: int = 3):
     return nearest_rows(open_qs, origin, now, limit=limit, max_radius_m=20_000)
 
 
+def site_public_url(site) -> str:
+    """The absolute address of the site's public page: what its QR code and poster hold."""
+    return absolute(reverse("portal:site", kwargs={"public_id": site.public_id}))
+
+
 def site_qr(request: HttpRequest, public_id) -> HttpResponse:
     from huoban.sites.documents import site_qr_svg
 
     site = get_object_or_404(sites_public(), public_id=public_id)
-    response = HttpResponse(site_qr_svg(site), content_type="image/svg+xml")
+    svg = site_qr_svg(site, public_url=site_public_url(site))
+    response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 
@@ -191,7 +199,8 @@ def site_poster(request: HttpRequest, public_id) -> HttpResponse:
     from huoban.sites.documents import site_poster_pdf
 
     site = _public_site(public_id)
-    response = HttpResponse(site_poster_pdf(site), content_type="application/pdf")
+    pdf = site_poster_pdf(site, public_url=site_public_url(site))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="poster-{site.public_id}.pdf"'
     return response
 

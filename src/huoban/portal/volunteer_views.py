@@ -6,12 +6,17 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from huoban.people.models import Certificate, Volunteer
-from huoban.people.volunteers import hours_of, volunteer_is_active, volunteer_sites
+from huoban.people.models import hours_of
+from huoban.people.volunteers import (
+    certificates_public,
+    volunteer_is_active,
+    volunteer_sites,
+    volunteers_public,
+)
 
 
 def volunteer_verify(request: HttpRequest, public_id) -> HttpResponse:
-    volunteer = get_object_or_404(Volunteer.objects.select_related("user"), public_id=public_id)
+    volunteer = get_object_or_404(volunteers_public(), public_id=public_id)
     active = volunteer_is_active(volunteer)
     return render(
         request,
@@ -25,7 +30,7 @@ def volunteer_verify(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def certificate_verify(request: HttpRequest, public_id) -> HttpResponse:
-    certificate = get_object_or_404(Certificate.objects.select_related("site"), public_id=public_id)
+    certificate = get_object_or_404(certificates_public(), public_id=public_id)
     return render(
         request,
         "portal/certificate_verify.html",

@@ -38,6 +38,32 @@ def open_requests(qs: QuerySet[ShiftRequest]) -> QuerySet[ShiftRequest]:
     return qs.filter(status=RequestStatus.OPEN).order_by("shift__start", "id")
 
 
+def with_open_requests(qs: QuerySet[Shift]) -> QuerySet[Shift]:
+    """Give each shift ``open_requests``: its open swap or cancel request, if any (a list)."""
+    return qs.prefetch_related(
+        Prefetch(
+            "requests",
+            queryset=ShiftRequest.objects.filter(status=RequestStatus.OPEN),
+            to_attr="open_requests",
+        )
+    )
+
+
+def own_planned_shifts(user: User) -> QuerySet[Shift]:
+    """The user's own planned shifts (any time), with their site: what they may ask about."""
+    return Shift.objects.filter(person=user, status=ShiftStatus.PLANNED).select_related("site")
+
+
+def own_decided_requests(user: User, since: dt.datetime) -> QuerySet[ShiftRequest]:
+    """The user's own swap and cancel requests decided since ``since``, latest first."""
+    return (
+        ShiftRequest.objects.filter(requested_by=user, handled_at__gte=since)
+        .exclude(status=RequestStatus.OPEN)
+        .select_related("shift__site")
+        .order_by("-handled_at", "-id")
+    )
+
+
 def my_shifts(user: User, start: dt.datetime, end: dt.datetime) -> QuerySet[Shift]:
     """The user's own planned shifts that run at some moment from ``start`` to ``end``."""
     return (
@@ -110,16 +136,9 @@ def week_shifts(site: Site, monday: dt.date) -> QuerySet[Shift]:
     Each carries ``open_requests``: its open swap or cancel request, if any (a list).
     """
     first, last = week_bounds(monday)
-    return (
+    return with_open_requests(
         Shift.objects.filter(site=site, status=ShiftStatus.PLANNED, start__lt=last, end__gt=first)
         .select_related("person")
-        .prefetch_related(
-            Prefetch(
-                "requests",
-                queryset=ShiftRequest.objects.filter(status=RequestStatus.OPEN),
-                to_attr="open_requests",
-            )
-        )
         .order_by("start", "id")
     )
 

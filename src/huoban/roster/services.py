@@ -1,4 +1,5 @@
-"""Planning and cancelling duty shifts, and deciding swap and cancel requests. All audited."""
+"""Planning and cancelling duty shifts, deciding swap and cancel requests, and taking a role
+away (which releases the person's shifts still to come). All audited."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huoban.accounts import roles
-from huoban.accounts.models import User
+from huoban.accounts.models import Membership, User
 from huoban.accounts.selectors import holds_role_at_site
+from huoban.accounts.services import check_authority
 from huoban.audit.services import audit_record
 from huoban.lib.when import date_words, in_years, time_range_words, years_error
 from huoban.roster.models import (
@@ -168,6 +170,25 @@ def shifts_release(*, actor: Any, person: User, now: dt.datetime | None = None) 
             _close_open_requests(shift, actor, now)
             released += 1
     return released
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Any, membership: Membership) -> None:
+    """Take a role away; the actor must manage people over the membership's scope. The
+    person's shifts still to come at sites where they no longer work are released."""
+    check_authority(actor, membership.region, membership.site, membership.organisation)
+    audit_record(
+        actor=actor,
+        action="membership.revoke",
+        obj=membership,
+        changes={
+            "user": membership.user_id,
+            "role": membership.role,
+            "scope": membership.scope_label,
+        },
+    )
+    membership.delete()
+    shifts_release(actor=actor, person=membership.user)
 
 
 @transaction.atomic

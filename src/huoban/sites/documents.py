@@ -1,9 +1,10 @@
-"""A site's printed matter: its public address, its QR code and the A4 entrance poster.
+"""A site's printed matter: its QR code and the A4 entrance poster.
 
 The poster is the entrance sign and guide the grading criteria ask of every level: the
 programme's name and mark, the site's name and level, where it is, when the help desk is
 staffed, what it offers, and a QR code leading to the site's public page (live hours,
-closures and classes).
+closures and classes). That page's absolute address is given by the caller (the portal):
+domain code never names a face's URL.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from huoban.lib.documents import render_pdf
@@ -26,14 +26,9 @@ QR_CAPTION = "扫码查看开放时间和课程"
 CLOSED_WORDS = "不开放"
 
 
-def site_public_url(site: Site) -> str:
-    """The absolute address of the site's public portal page (what its QR code holds)."""
-    return settings.HUOBAN_BASE_URL + reverse("portal:site", kwargs={"public_id": site.public_id})
-
-
-def site_qr_svg(site: Site, *, scale: int = 8) -> str:
-    """Inline SVG of the QR code for the site's public page."""
-    return qr_svg(site_public_url(site), scale=scale, title=f"{site.name}：{QR_CAPTION}")
+def site_qr_svg(site: Site, *, public_url: str, scale: int = 8) -> str:
+    """Inline SVG of the QR code for the site's public page (at ``public_url``)."""
+    return qr_svg(public_url, scale=scale, title=f"{site.name}：{QR_CAPTION}")
 
 
 def site_level_words(site: Site) -> str:
@@ -83,7 +78,7 @@ def _name_size(name: str) -> str:
     return "xs"
 
 
-def site_poster_context(site: Site, *, now: dt.datetime | None = None) -> dict:
+def site_poster_context(site: Site, *, public_url: str, now: dt.datetime | None = None) -> dict:
     services = list(site.services.all())
     return {
         "programme_name": settings.HUOBAN_PROGRAMME_NAME,
@@ -98,17 +93,20 @@ def site_poster_context(site: Site, *, now: dt.datetime | None = None) -> dict:
         "closed_words": CLOSED_WORDS,
         "offered": [s.name for s in services if s.kind == ServiceKind.SERVICE],
         "scenarios": [s.name for s in services if s.kind == ServiceKind.SCENARIO],
-        "qr_svg": site_qr_svg(site),
+        "qr_svg": site_qr_svg(site, public_url=public_url),
         "qr_caption": QR_CAPTION,
-        "public_url": site_public_url(site),
+        "public_url": public_url,
         "printed_on": timezone.localdate(now) if now else timezone.localdate(),
     }
 
 
-def site_poster_pdf(site: Site, *, now: dt.datetime | None = None) -> bytes:
+def site_poster_pdf(site: Site, *, public_url: str, now: dt.datetime | None = None) -> bytes:
     """The printable A4 portrait entrance poster of ``site`` (always Chinese, one page).
 
-    ``now`` dates the "printed on" line; the hours shown are those of a normal week.
+    ``public_url`` is the absolute address of the site's public page, which its QR code
+    holds; ``now`` dates the "printed on" line; the hours shown are those of a normal week.
     """
     with translation.override("zh-hans"):
-        return render_pdf(POSTER_TEMPLATE, site_poster_context(site, now=now))
+        return render_pdf(
+            POSTER_TEMPLATE, site_poster_context(site, public_url=public_url, now=now)
+        )

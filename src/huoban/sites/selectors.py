@@ -15,9 +15,16 @@ from django.utils import timezone
 
 from huoban.accounts.selectors import scope_q
 from huoban.lib.geo import bounding_box, walking_m
-from huoban.regions.models import Region
+from huoban.regions.models import Region, RegionLevel
 from huoban.sites.hours import LOOKAHEAD_DAYS, DayException, DeskHours, OpenState
-from huoban.sites.models import DeskException, DeskPeriod, Organisation, Site, SiteStatus
+from huoban.sites.models import (
+    DeskException,
+    DeskPeriod,
+    Organisation,
+    Service,
+    Site,
+    SiteStatus,
+)
 
 
 def sites_public() -> QuerySet[Site]:
@@ -42,6 +49,48 @@ def organisations_for(user, roles: Iterable[str]) -> QuerySet[Organisation]:
         organisation_field="pk",
     )
     return Organisation.objects.filter(pk__in=Organisation.objects.filter(own).values("pk"))
+
+
+def organisations_in_scope_or_siteless(user, roles: Iterable[str]) -> QuerySet[Organisation]:
+    """Organisations in the user's scopes, and those that run no site yet.
+
+    ``organisations_for`` finds an organisation through its sites, so one just registered
+    (or a vendor, which runs none) would be invisible even to the office that keeps the
+    register; the views calling this are limited to the register's keepers by role.
+    """
+    return Organisation.objects.filter(
+        Q(pk__in=organisations_for(user, roles).values("pk"))
+        | ~Exists(Site.objects.filter(organisation=OuterRef("pk")))
+    )
+
+
+def all_organisations() -> QuerySet[Organisation]:
+    """Every registered organisation, whoever asks: the register is programme-wide (a site
+    may be run by any of them), so the site forms offer all of it. (The register's own pages
+    list ``organisations_in_scope_or_siteless``.)"""
+    return Organisation.objects.all()
+
+
+def streets_with_sites(user, roles: Iterable[str]) -> QuerySet[Region]:
+    """Streets holding at least one site the user sees with one of ``roles``."""
+    return Region.objects.filter(level=RegionLevel.STREET).filter(
+        Exists(sites_for(user, roles).filter(region_path__startswith=OuterRef("path")))
+    )
+
+
+def regions_with_sites(level: str) -> QuerySet[Region]:
+    """Districts (or streets) with at least one site in service, by code: the public
+    filters offer only places where there is somewhere to go."""
+    depth = {"district": 2, "street": 3}[level]
+    paths = sites_public().order_by().values_list("region_path", flat=True)
+    codes = {p.split("/")[depth - 1] for p in paths.distinct() if p.count("/") >= depth}
+    return Region.objects.filter(level=level, code__in=codes).order_by("code")
+
+
+def services_public(kind: str | None = None) -> QuerySet[Service]:
+    """The catalogue of services and help scenarios (public), or those of one ``kind``."""
+    qs = Service.objects.all()
+    return qs.filter(kind=kind) if kind else qs
 
 
 def _exception_window(today: dt.date) -> Q:

@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 from huoban.audit.services import audit_record
 from huoban.lib.spreadsheets import SpreadsheetRefused, read_rows
 from huoban.regions.models import Region
-from huoban.regions.selectors import PROGRAMME_LEVELS
+from huoban.regions.selectors import programme_children
 from huoban.targets.models import MAX_YEAR, MIN_YEAR, Measure, Period, Target
 from huoban.targets.selectors import CountDone, progress_table
-from huoban.targets.services import may_set_target, target_pair_set
+from huoban.targets.services import may_split_target, target_pair_set
 
 # The programme's name in seed 001's title; a caller may name another.
 DEFAULT_PROGRAMME = "长者智能技术运用提升行动"
@@ -384,14 +384,12 @@ def indicators_import(
     """
     if measure not in Measure.values or not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"no targets for {measure!r} in {year!r}")  # the caller's mistake
-    children = list(
-        Region.objects.filter(parent=region, level__in=PROGRAMME_LEVELS).order_by("code")
-    )
+    children = list(programme_children(region))
     if not children:
         raise IndicatorImportError(
             [(0, _("%(region)s没有下级区划，无法导入指标分解表。") % {"region": region.name})]
         )
-    if not all(may_set_target(actor, child) for child in children):
+    if not may_split_target(actor, region, children):
         raise PermissionDenied(_("您不能设定%(region)s下属的任务指标。") % {"region": region.name})
     try:
         lines, total = _lines(filename, content)

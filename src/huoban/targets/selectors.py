@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -31,6 +31,17 @@ def targets_for(user) -> QuerySet[Target]:
     return Target.objects.filter(
         scope_q(user, roles.TARGETS_VIEW, site_field=None, region_path_field="region__path")
     ).select_related("region")
+
+
+def targets_in(
+    regions: Iterable[Region], *, year: int, measure: str, period: str | None = None
+) -> QuerySet[Target]:
+    """The targets of ``regions`` (already within the reader's scope) for one year and
+    measure, and one period if given, with their region."""
+    qs = Target.objects.filter(region__in=list(regions), year=year, measure=measure)
+    if period is not None:
+        qs = qs.filter(period=period)
+    return qs.select_related("region")
 
 
 # --- Roll-up ---------------------------------------------------------------------------------

@@ -54,6 +54,15 @@ def may_set_target(actor: Any, region: Region) -> bool:
     return False
 
 
+def may_split_target(actor: Any, region: Region, children: list[Region] | None = None) -> bool:
+    """Whether ``actor`` may set the targets of every one of ``region``'s children (split its
+    target among them, or import its indicator table); never without children. ``children``:
+    ``programme_children(region)`` when the caller has them already."""
+    if children is None:
+        children = list(programme_children(region))
+    return bool(children) and all(may_set_target(actor, child) for child in children)
+
+
 def _require_setter(actor: Any, region: Region) -> None:
     if not may_set_target(actor, region):
         raise PermissionDenied(_("您不能设定%(region)s的任务指标。") % {"region": region.name})
@@ -316,8 +325,8 @@ def target_split(
         raise ValidationError(
             {"parent": _("%(region)s没有下级区划，无法分解。") % {"region": region.name}}
         )
-    for child in children:
-        _require_setter(actor, child)
+    if not may_split_target(actor, region, children):
+        raise PermissionDenied(_("您不能设定%(region)s下属的任务指标。") % {"region": region.name})
     if mode == "even":
         shares = even_shares(parent.value, len(children))
     elif mode == "manual":

@@ -15,9 +15,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huoban.classes.models import CODE_ALPHABET, ClassSession, Course, SessionKind, SessionStatus
-from huoban.classes.selectors import PAST, UPCOMING
+from huoban.classes.selectors import PAST, UPCOMING, courses
 from huoban.lib.forms import DescribedErrorsMixin
 from huoban.sites.models import Service, ServiceKind, Site
+from huoban.sites.selectors import services_public
 from huoban.workspace.forms import EMPTY_CHOICE, WorkspaceForm, time_field
 from huoban.workspace.record_forms import SiteChoiceField
 
@@ -63,7 +64,7 @@ class CourseForm(DescribedErrorsMixin, WorkspaceForm):
     )
     scenario = ScenarioChoiceField(
         label=_("场景"),
-        queryset=Service.objects.filter(kind=ServiceKind.SCENARIO),
+        queryset=services_public(ServiceKind.SCENARIO),
         required=False,
         empty_label=_("不限场景"),
         help_text=_("这门课教长者办哪一类事，例如就医、出行。"),
@@ -130,7 +131,7 @@ class SessionForm(DescribedErrorsMixin, WorkspaceForm):
 
     def __init__(self, *args, sites: QuerySet[Site] | None, site: Site | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.order_by("title", "id")
+        self.fields["course"].queryset = courses()
         for name, label in (("start", gettext("开始时间")), ("end", gettext("结束时间"))):
             self.fields[name].error_messages = {
                 "required": gettext("请填写%(label)s。") % {"label": label},

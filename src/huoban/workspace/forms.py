@@ -25,6 +25,7 @@ from huoban.sites.models import (
     VenueType,
     Weekday,
 )
+from huoban.sites.selectors import services_public
 
 TIME_FORMAT = "%H:%M"
 EMPTY_CHOICE = ("", _("全部"))
@@ -139,13 +140,13 @@ class SiteForm(WorkspaceForm):
         label=_("服务项目"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        queryset=Service.objects.filter(kind=ServiceKind.SERVICE),
+        queryset=services_public(ServiceKind.SERVICE),
     )
     scenarios = forms.ModelMultipleChoiceField(
         label=_("帮助的场景"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        queryset=Service.objects.filter(kind=ServiceKind.SCENARIO),
+        queryset=services_public(ServiceKind.SCENARIO),
     )
     level_claimed = forms.TypedChoiceField(
         label=_("申报等级"), coerce=int, choices=SiteLevel.choices

@@ -19,16 +19,14 @@ from huoban.accounts import roles
 from huoban.accounts.permissions import require_roles
 from huoban.accounts.selectors import holds_role_at_site, holds_role_over
 from huoban.classes import services as class_services
-from huoban.classes.models import SessionStatus, SignUpChannel, SignUpStatus
+from huoban.classes.models import SignUpChannel, SignUpStatus
 from huoban.classes.selectors import (
     UPCOMING,
-    check_in_open,
     courses,
     filter_sessions,
     level2_reasons_if_published,
     roster,
     sessions_for,
-    sign_up_open,
     signups_for,
     with_counts,
 )
@@ -191,7 +189,7 @@ def class_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def class_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     session = _session(request, public_id, roles.CLASSES_EDIT)
-    if session.status == SessionStatus.CANCELLED or session.start <= timezone.now():
+    if not session.edit_open():  # the rule is the session's; the page words it once for both
         messages.error(request, _("这节课已经取消或已经开始，不能再修改。"))
         return redirect("workspace:class_detail", public_id=session.public_id)
     form = SessionForm(
@@ -221,19 +219,15 @@ def class_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_roles(roles.CLASSES_DESK)
 def class_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     session = _session(request, public_id)
-    now = timezone.now()
-    can_edit = holds_role_at_site(request.user, roles.CLASSES_EDIT, session.site)
-    not_over = session.start > now
     return render_page(
         request,
         "workspace/class_detail.html",
         {
             "session": session,
-            "reasons": level2_reasons_if_published(session, now),
-            "can_edit": can_edit and not_over and session.status != SessionStatus.CANCELLED,
-            "can_publish": can_edit and not_over and session.status == SessionStatus.DRAFT,
-            "can_cancel": can_edit and session.status != SessionStatus.CANCELLED and not_over,
-            "check_in_open": check_in_open(session, now),
+            "reasons": level2_reasons_if_published(session, timezone.now()),
+            # What may be done is the session's own rule (the template asks it); the role
+            # over the site is the view's.
+            "can_manage": holds_role_at_site(request.user, roles.CLASSES_EDIT, session.site),
         },
     )
 
@@ -243,8 +237,9 @@ def class_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def class_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """First the level-2 reasons (as if published now), then the manager confirms."""
     session = _session(request, public_id, roles.CLASSES_EDIT)
-    if session.status != SessionStatus.DRAFT:
-        messages.error(request, _("只有草稿可以发布。"))
+    refusal = session.publish_status_refusal()  # the time is checked on confirming
+    if refusal:
+        messages.error(request, refusal)
         return redirect("workspace:class_detail", public_id=session.public_id)
     if request.method == "POST":
         try:
@@ -273,8 +268,9 @@ def class_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def class_cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The site calls a class off, with a reason (those signed up are told)."""
     session = _session(request, public_id, roles.CLASSES_EDIT)
-    if session.status == SessionStatus.CANCELLED:
-        messages.error(request, _("这节课已经取消了。"))
+    refusal = session.cancel_status_refusal()  # the time is checked on sending the form
+    if refusal:
+        messages.error(request, refusal)
         return redirect("workspace:class_detail", public_id=session.public_id)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -352,8 +348,6 @@ def class_roster(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "q": text,
             "found": found,
             "searched": bool(text),
-            "sign_up_open": sign_up_open(session, now),
-            "check_in_open": check_in_open(session, now),
             "register_href": reverse("workspace:elder_create") + "?next=" + here,
         },
     )
@@ -422,6 +416,6 @@ def class_code(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render_page(
         request,
         "workspace/class_code.html",
-        {"form": form, "session": session, "check_in_open": check_in_open(session)},
+        {"form": form, "session": session},
         forms_with_errors=[form],
     )

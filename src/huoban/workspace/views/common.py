@@ -10,11 +10,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.forms.formsets import BaseFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,9 +22,6 @@ from huoban.accounts import roles
 from huoban.accounts.selectors import has_any_role
 from huoban.lib.forms import apply_errors  # noqa: F401  (re-exported for the views)
 from huoban.people import volunteers as volunteer_roles
-from huoban.regions.models import Region, RegionLevel
-from huoban.sites.models import Organisation, Site
-from huoban.sites.selectors import organisations_for, sites_for
 
 PAGE_SIZE = 25
 
@@ -271,34 +268,3 @@ def sort_columns(columns: Iterable[tuple[str, Any]], current: str) -> list[Colum
         else:
             out.append(Column(key, label, "", key))
     return out
-
-
-# --- Scope helpers ------------------------------------------------------------------------------
-
-
-def streets_with_sites(user: Any, wanted: Iterable[str]) -> QuerySet[Region]:
-    """Streets holding at least one site the user sees with one of ``wanted``."""
-    return Region.objects.filter(level=RegionLevel.STREET).filter(
-        Exists(sites_for(user, wanted).filter(region_path__startswith=OuterRef("path")))
-    )
-
-
-def portal_path(name: str, fallback: str, **kwargs: Any) -> str:
-    """A path on the public face, built by its URL name once that exists."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return fallback
-
-
-def organisations_in_register(user: Any, wanted: Iterable[str]) -> QuerySet[Organisation]:
-    """Organisations in the user's scopes, and those that run no site yet.
-
-    ``organisations_for`` finds an organisation through its sites, so one just registered
-    (or a vendor, which runs none) would be invisible even to the office that keeps the
-    register; the views calling this are limited to the register's keepers by role.
-    """
-    return Organisation.objects.filter(
-        Q(pk__in=organisations_for(user, wanted).values("pk"))
-        | ~Exists(Site.objects.filter(organisation=OuterRef("pk")))
-    )

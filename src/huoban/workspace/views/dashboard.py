@@ -1,26 +1,34 @@
 """The dashboard (数据看板): person-times and persons for a site or a region — today, this
 week, this month, the year so far — and where they come from: scenarios, channels, sites,
-the last 30 days. Every breakdown is one grouped query; every chart has its table."""
+the last 30 days. Every breakdown is one grouped query (``records.selectors`` counts them,
+by the same rule as everywhere else); every chart has its table."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from huoban.accounts import roles
 from huoban.accounts.permissions import require_roles
-from huoban.records.models import Channel, LedgerEntry, LedgerKind
-from huoban.records.selectors import ledger_for, ledger_in
+from huoban.accounts.selectors import regions_for, top_region
+from huoban.records.models import LedgerEntry
+from huoban.records.selectors import (
+    Part,
+    channel_parts,
+    daily_counts,
+    ledger_for,
+    ledger_in,
+    scenario_parts,
+    site_parts,
+    span_counts,
+)
 from huoban.regions.models import Region, RegionLevel
-from huoban.regions.selectors import regions_for, top_region
 from huoban.sites.models import Site
 from huoban.sites.selectors import sites_for
 from huoban.workspace.progress_forms import DashboardChooserForm
@@ -56,87 +64,12 @@ def windows(today: dt.date) -> list[Window]:
 
 
 def _counted(qs: QuerySet[LedgerEntry], spans: list[Window]) -> list[Window]:
-    """Person-times and persons of every window, in one query."""
-    aggregates: dict[str, Any] = {}
-    for w in spans:
-        inside = Q(occurred_on__gte=w.start, occurred_on__lte=w.end)
-        aggregates[f"{w.key}_times"] = Count("id", filter=inside)
-        aggregates[f"{w.key}_persons"] = Count(
-            "elder", distinct=True, filter=inside & Q(elder__isnull=False)
-        )
-    totals = ledger_in(
-        qs=qs, start=min(w.start for w in spans), end=max(w.end for w in spans)
-    ).aggregate(**aggregates)
+    """Person-times and persons of every window (counted in one query by the records app)."""
+    counts = span_counts(qs, {w.key: (w.start, w.end) for w in spans})
     return [
-        Window(w.key, w.label, w.start, w.end, totals[f"{w.key}_times"], totals[f"{w.key}_persons"])
+        replace(w, person_times=counts[w.key].person_times, persons=counts[w.key].persons)
         for w in spans
     ]
-
-
-@dataclass(frozen=True)
-class Part:
-    """One line of a breakdown: a scenario, a channel or a site, and its person-times."""
-
-    name: str
-    person_times: int
-    persons: int | None = None
-    site_id: int | None = None
-
-
-def _scenarios(qs: QuerySet[LedgerEntry]) -> list[Part]:
-    english = (get_language() or "").startswith("en")
-    found = (
-        qs.filter(kind=LedgerKind.HELP)
-        .values(
-            "help_session__scenarios__name",
-            "help_session__scenarios__name_en",
-            "help_session__scenarios__sort",
-        )
-        .annotate(n=Count("id"))
-        .order_by("-n", "help_session__scenarios__sort")
-    )
-    return [
-        Part(
-            f["help_session__scenarios__name_en" if english else "help_session__scenarios__name"],
-            f["n"],
-        )
-        for f in found
-        if f["help_session__scenarios__name"] is not None
-    ]
-
-
-def _channels(qs: QuerySet[LedgerEntry]) -> list[Part]:
-    found = qs.values("kind", "help_session__channel").annotate(n=Count("id")).order_by()
-    order = [*Channel.values, None]  # ties in the form's order; training last
-    parts = []
-    for f in sorted(found, key=lambda f: (-f["n"], order.index(f["help_session__channel"]))):
-        if f["kind"] == LedgerKind.TRAINING:
-            name = _("课堂培训")
-        else:
-            name = str(Channel(f["help_session__channel"]).label)
-        parts.append(Part(name, f["n"]))
-    return parts
-
-
-def _sites(qs: QuerySet[LedgerEntry]) -> list[Part]:
-    found = (
-        qs.values("site", "site__name")
-        .annotate(n=Count("id"), persons=Count("elder", distinct=True))
-        .order_by("-n", "site__name")[:TOP_SITES]
-    )
-    return [Part(f["site__name"], f["n"], f["persons"], f["site"]) for f in found]
-
-
-def _daily(qs: QuerySet[LedgerEntry], today: dt.date) -> list[tuple[dt.date, int]]:
-    first = today - dt.timedelta(days=DAYS - 1)
-    found = dict(
-        ledger_in(qs=qs, start=first, end=today)
-        .values("occurred_on")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("occurred_on", "n")
-    )
-    return [(day, found.get(day, 0)) for day in (first + dt.timedelta(days=i) for i in range(DAYS))]
 
 
 def _bars(chart_id: str, label: str, parts: list[Part]) -> Chart | None:
@@ -211,10 +144,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period = request.GET.get("period", DEFAULT_PERIOD)
     chosen = next((w for w in spans if w.key == period), spans[-1])
     in_period = ledger_in(qs=ledger, start=chosen.start, end=chosen.end)
-    scenarios = _scenarios(in_period)
-    channels = _channels(in_period)
-    top_sites = _sites(in_period) if site is None else []
-    daily = _daily(ledger, today)
+    scenarios = scenario_parts(in_period)
+    channels = channel_parts(in_period)
+    top_sites = site_parts(in_period, TOP_SITES) if site is None else []
+    daily = daily_counts(ledger, today - dt.timedelta(days=DAYS - 1), today)
 
     # The chooser: regions for region-scoped users; sites when a street (or a site) is shown,
     # or for users who hold sites only.

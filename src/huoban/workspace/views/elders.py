@@ -17,19 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from huoban.accounts import roles
 from huoban.accounts.permissions import require_roles
+from huoban.accounts.selectors import streets_in_region_scopes
 from huoban.people import services as people_services
 from huoban.people.selectors import elder_search, elders_for
 from huoban.records.selectors import help_sessions_for
-from huoban.regions.selectors import streets_in_region_scopes
-from huoban.sites.selectors import sites_for
+from huoban.sites.selectors import sites_for, streets_with_sites
 from huoban.workspace.forms import SearchForm
 from huoban.workspace.record_forms import ElderDetailsForm, ElderForm
-from huoban.workspace.views.common import (
-    apply_errors,
-    paginate,
-    render_page,
-    streets_with_sites,
-)
+from huoban.workspace.views.common import apply_errors, paginate, render_page
 from huoban.workspace.views.records import LAST_SITE
 
 REVEAL_FIELDS = {"mobile": "masked_mobile", "id_number": "masked_id_number"}

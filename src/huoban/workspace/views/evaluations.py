@@ -18,20 +18,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from huoban.accounts.permissions import require_roles
 from huoban.accounts.selectors import holds_role_at_site
-from huoban.classes.models import SessionStatus, SignUp, SignUpStatus
+from huoban.classes.models import SessionStatus
+from huoban.classes.selectors import attendees
 from huoban.evaluations import rules
-from huoban.evaluations.models import Evaluation
 from huoban.evaluations.selectors import (
     VIEW,
+    class_evaluations,
     class_sessions_for_evaluation,
     evaluations_for,
+    help_evaluation,
     overview,
     session_summaries,
+    signups_for_evaluation,
     summary,
 )
 from huoban.evaluations.services import ENTER, evaluation_create
 from huoban.evaluations.tokens import help_token
 from huoban.lib.qr import qr_svg
+from huoban.lib.urls import absolute
 from huoban.records.selectors import help_sessions_for
 from huoban.workspace.evaluation_forms import OnBehalfForm, OverviewForm
 from huoban.workspace.views.common import apply_errors, paginate, render_page
@@ -99,22 +103,18 @@ def evaluation_session(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     """One class's results: the figures, the comments, and who attended and rated."""
     session = _session(request, public_id)
     now = timezone.now()
-    evaluations = list(session.evaluations.select_related("elder", "by").order_by("-created_at"))
+    evaluations = list(class_evaluations(session))
     by_elder = {e.elder_id: e for e in evaluations}
-    attendees = list(
-        session.signups.filter(status=SignUpStatus.CONFIRMED, checked_in_at__isnull=False)
-        .select_related("elder")
-        .order_by("elder__name", "id")
-    )
+    came = list(attendees(session))
     window = rules.window_for(session)
     return render_page(
         request,
         "workspace/evaluation_session.html",
         {
             "session": session,
-            "summary": summary(session.evaluations.all()),
+            "summary": summary(class_evaluations(session)),
             "comments": [e for e in evaluations if e.comment],
-            "attendees": [(s, by_elder.get(s.elder_id)) for s in attendees],
+            "attendees": [(s, by_elder.get(s.elder_id)) for s in came],
             "window": window,
             "state": window.state(now),
             "can_enter": holds_role_at_site(request.user, ENTER, session.site),
@@ -127,9 +127,9 @@ def evaluation_session(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 def evaluation_enter(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Staff type in an attendee's rating (on the phone, from a paper form, at the desk)."""
     signup = get_object_or_404(
-        SignUp.objects.filter(
-            session__in=class_sessions_for_evaluation(request.user, ENTER)
-        ).select_related("session", "session__site", "elder"),
+        signups_for_evaluation(request.user, ENTER).select_related(
+            "session", "session__site", "elder"
+        ),
         public_id=public_id,
     )
     session = signup.session
@@ -169,10 +169,8 @@ def evaluation_help(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         help_sessions_for(request.user, ENTER).select_related("site", "elder", "helper"),
         public_id=public_id,
     )
-    link = settings.HUOBAN_BASE_URL + reverse(
-        "portal:evaluate_help", kwargs={"token": help_token(record)}
-    )
-    evaluation = Evaluation.objects.filter(help_session=record).first()
+    link = absolute(reverse("portal:evaluate_help", kwargs={"token": help_token(record)}))
+    evaluation = help_evaluation(record)
     window = rules.window_for(record)
     now = timezone.now()
     return render_page(

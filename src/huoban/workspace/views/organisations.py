@@ -14,14 +14,10 @@ from django.utils.translation import gettext as _
 from huoban.accounts import roles
 from huoban.accounts.permissions import require_roles
 from huoban.sites import services as site_services
+from huoban.sites.selectors import organisations_in_scope_or_siteless
 from huoban.sites.services import ORGANISATION_FIELDS
 from huoban.workspace.forms import OrganisationForm, SearchForm
-from huoban.workspace.views.common import (
-    apply_errors,
-    organisations_in_register,
-    paginate,
-    render_page,
-)
+from huoban.workspace.views.common import apply_errors, paginate, render_page
 
 
 @require_roles(roles.ORGANISATIONS)
@@ -29,7 +25,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     form.is_valid()
     text = (getattr(form, "cleaned_data", {}).get("q") or "").strip()
-    qs = organisations_in_register(request.user, roles.ORGANISATIONS)
+    qs = organisations_in_scope_or_siteless(request.user, roles.ORGANISATIONS)
     if text:
         qs = qs.filter(Q(name__icontains=text) | Q(uscc__icontains=text))
     qs = qs.annotate(site_count=Count("sites")).order_by("name", "id")
@@ -66,7 +62,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @require_roles(roles.ORGANISATIONS)
 def organisation_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     org = get_object_or_404(
-        organisations_in_register(request.user, roles.ORGANISATIONS), public_id=public_id
+        organisations_in_scope_or_siteless(request.user, roles.ORGANISATIONS), public_id=public_id
     )
     form = OrganisationForm(
         request.POST or None, initial={f: getattr(org, f) for f in ORGANISATION_FIELDS}

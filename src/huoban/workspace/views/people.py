@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from huoban.accounts import roles
 from huoban.accounts import services as account_services
 from huoban.accounts.permissions import require_roles
-from huoban.accounts.selectors import members_for, scope_q
-from huoban.regions.models import Region, RegionLevel
-from huoban.sites.selectors import sites_for
+from huoban.accounts.selectors import members_for, regions_for
+from huoban.lib.urls import absolute
+from huoban.roster.services import membership_revoke as revoke
+from huoban.sites.selectors import organisations_in_scope_or_siteless, sites_for
 from huoban.workspace.forms import InviteForm, PeopleFilterForm
-from huoban.workspace.views.common import (
-    apply_errors,
-    organisations_in_register,
-    paginate,
-    portal_path,
-    render_page,
-)
+from huoban.workspace.views.common import apply_errors, paginate, render_page
 
 
 @require_roles(roles.PEOPLE)
@@ -50,12 +45,9 @@ def _invite_form(request: HttpRequest) -> InviteForm:
     user = request.user
     return InviteForm(
         request.POST or None,
-        regions=Region.objects.filter(
-            scope_q(user, roles.PEOPLE, site_field=None, region_path_field="path"),
-            level__in=[RegionLevel.CITY, RegionLevel.DISTRICT, RegionLevel.STREET],
-        ),
+        regions=regions_for(user, roles.PEOPLE),
         sites=sites_for(user, roles.PEOPLE).order_by("name", "id"),
-        organisations=organisations_in_register(user, roles.PEOPLE).order_by("name", "id"),
+        organisations=organisations_in_scope_or_siteless(user, roles.PEOPLE).order_by("name", "id"),
     )
 
 
@@ -84,14 +76,13 @@ def invite(request: HttpRequest) -> HttpResponse:
                     % {"name": membership.user.name, "role": membership.get_role_display()},
                 )
                 return redirect("workspace:people")
-            path = portal_path("accounts:invitation", f"/accounts/invite/{token}/", token=token)
             # Shown once, never stored in plain: the page is the only place the link exists.
             return render_page(
                 request,
                 "workspace/invite_done.html",
                 {
                     "invitation": invitation,
-                    "link": f"{settings.HUOBAN_BASE_URL}{path}",
+                    "link": absolute(reverse("accounts:invitation", kwargs={"token": token})),
                     "days": account_services.INVITATION_DAYS,
                 },
             )
@@ -103,7 +94,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 def membership_revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(members_for(request.user, roles.PEOPLE), pk=membership_id)
     if request.method == "POST":
-        account_services.membership_revoke(actor=request.user, membership=membership)
+        revoke(actor=request.user, membership=membership)
         messages.success(
             request,
             _("已撤销 %(name)s 的“%(role)s”角色（%(scope)s）。")

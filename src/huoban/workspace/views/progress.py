@@ -18,13 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from huoban.accounts import roles
 from huoban.accounts.permissions import require_roles
+from huoban.accounts.selectors import regions_for, top_region
 from huoban.records.selectors import PersonTimesByChild
 from huoban.regions.models import Region, RegionLevel
-from huoban.regions.selectors import (
-    PROGRAMME_LEVELS,
-    regions_for,
-    top_region,
-)
+from huoban.regions.selectors import PROGRAMME_LEVELS, programme_children
 from huoban.targets.indicators import (
     IndicatorImportError,
     indicator_workbook,
@@ -36,11 +33,13 @@ from huoban.targets.selectors import (
     Row,
     progress_table,
     targets_for,
+    targets_in,
     targets_rollup,
 )
 from huoban.targets.services import (
     SPLIT_LEVELS,
     may_set_target,
+    may_split_target,
     target_pair_set,
     target_split,
 )
@@ -188,7 +187,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         region, year, count_done=PersonTimesByChild(region), today=today, measure=MEASURE
     )
     children = [r.region for r in rows if not r.is_total]
-    can_import = bool(children) and all(may_set_target(user, c) for c in children)
+    can_import = may_split_target(user, region, children)
     can_set = region.level in SPLIT_LEVELS and (can_import or may_set_target(user, region))
     parent = regions.filter(pk=region.parent_id).first() if region.parent_id else None
     parent_link = progress_url(parent, year) if parent else ""
@@ -304,20 +303,13 @@ def indicators_upload(request: HttpRequest, code: str, year: int) -> HttpRespons
 
 
 def _own_targets(region: Region, year: int) -> dict[str, Target]:
-    return {
-        t.period: t
-        for t in Target.objects.filter(region=region, year=year, measure=MEASURE).select_related(
-            "region"
-        )
-    }
+    return {t.period: t for t in targets_in([region], year=year, measure=MEASURE)}
 
 
 def _child_values(children: list[Region], year: int, period: str) -> dict[str, int]:
     return {
         SplitForm.child_field(t.region): t.value
-        for t in Target.objects.filter(
-            region__in=children, year=year, period=period, measure=MEASURE
-        ).select_related("region")
+        for t in targets_in(children, year=year, measure=MEASURE, period=period)
     }
 
 
@@ -329,11 +321,9 @@ def targets_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     user = request.user
     region = _region(request, code, roles.TARGETS_SET, SPLIT_LEVELS)
     year = _year(year)
-    children = list(
-        Region.objects.filter(parent=region, level__in=PROGRAMME_LEVELS).order_by("code")
-    )
+    children = list(programme_children(region))
     can_total = may_set_target(user, region)
-    can_split = bool(children) and all(may_set_target(user, c) for c in children)
+    can_split = may_split_target(user, region, children)
     if not (can_total or can_split):
         raise Http404
     own = _own_targets(region, year)

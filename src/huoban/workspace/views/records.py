@@ -8,7 +8,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -24,16 +23,18 @@ from huoban.people.models import Elder
 from huoban.people.selectors import elder_search, elders_for
 from huoban.records import importing
 from huoban.records import services as record_services
-from huoban.records.models import Flag, FlagStatus, HelpSession, ImportBatch
+from huoban.records.models import HelpSession, ImportBatch
 from huoban.records.selectors import (
     filter_help_sessions,
     flags_for,
     help_counts,
     help_sessions_for,
+    import_batches_of,
     open_flags_for,
+    with_open_flags,
 )
-from huoban.sites.models import Service, ServiceKind, Site
-from huoban.sites.selectors import sites_for
+from huoban.sites.models import ServiceKind, Site
+from huoban.sites.selectors import services_public, sites_for
 from huoban.workspace.record_forms import (
     ANONYMOUS,
     AmendForm,
@@ -78,7 +79,7 @@ def _session_form(request: HttpRequest, form_class=HelpSessionForm, **kwargs):
     form = form_class(
         request.POST or None,
         sites=sites_for(user, roles.RECORDS_LOG).order_by("name", "id"),
-        scenarios=Service.objects.filter(kind=ServiceKind.SCENARIO),
+        scenarios=services_public(ServiceKind.SCENARIO),
         elders=elders,
         initial=initial,
         **kwargs,
@@ -153,14 +154,9 @@ def _filtered_records(request: HttpRequest):
 @require_roles(roles.RECORDS_VIEW)
 def record_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered_records(request)
-    qs = (
-        qs.select_related("site", "elder", "helper")
-        .prefetch_related(
-            "scenarios",
-            Prefetch("flags", queryset=Flag.objects.filter(status=FlagStatus.OPEN)),
-        )
-        .order_by("-occurred_at", "-id")
-    )
+    qs = with_open_flags(
+        qs.select_related("site", "elder", "helper").prefetch_related("scenarios")
+    ).order_by("-occurred_at", "-id")
     return render_page(
         request,
         "workspace/record_list.html",
@@ -348,7 +344,7 @@ def record_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             return redirect("workspace:record_import_preview", public_id=batch.public_id)
-    recent = ImportBatch.objects.filter(created_by=request.user).order_by("-created_at")[:10]
+    recent = import_batches_of(request.user).order_by("-created_at")[:10]
     return render_page(
         request,
         "workspace/record_import.html",
@@ -360,14 +356,11 @@ def record_import(request: HttpRequest) -> HttpResponse:
 @require_roles(roles.RECORDS_LOG)
 @require_http_methods(["GET", "POST"])
 def record_import_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    batch = get_object_or_404(
-        ImportBatch.objects.filter(created_by=request.user).defer("content"),
-        public_id=public_id,
-    )
+    batch = get_object_or_404(import_batches_of(request.user).defer("content"), public_id=public_id)
     if request.method == "POST":
         try:
             batch = importing.import_commit(
-                actor=request.user, batch=ImportBatch.objects.get(pk=batch.pk)
+                actor=request.user, batch=import_batches_of(request.user).get(pk=batch.pk)
             )
         except ValidationError as exc:  # confirmed twice (a double click), or refused
             messages.error(request, " ".join(exc.messages))

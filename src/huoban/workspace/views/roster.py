@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -26,17 +25,20 @@ from huoban.lib.when import in_years
 from huoban.roster import coverage
 from huoban.roster import services as roster_services
 from huoban.roster.coverage import MINUTES_PER_DAY, DayCoverage, Span, monday_of
-from huoban.roster.models import RequestKind, RequestStatus, Shift, ShiftRequest, ShiftStatus
+from huoban.roster.models import RequestKind, RequestStatus, Shift, ShiftStatus
 from huoban.roster.selectors import my_shifts as my_shifts_between
 from huoban.roster.selectors import (
     open_request_counts,
     open_requests,
+    own_decided_requests,
+    own_planned_shifts,
     roster_people,
     shift_requests_for,
     shifts_for,
     week_coverage,
     week_coverages,
     week_shifts,
+    with_open_requests,
 )
 from huoban.sites.models import Site
 from huoban.sites.selectors import sites_for
@@ -340,23 +342,10 @@ def my_shifts(request: HttpRequest) -> HttpResponse:
     """The signed-in person's shifts from now on, at every site, with their requests."""
     user = request.user
     now = timezone.now()
-    shifts = list(
-        my_shifts_between(user, now, now + MY_SHIFTS_AHEAD).prefetch_related(
-            Prefetch(
-                "requests",
-                queryset=ShiftRequest.objects.filter(status=RequestStatus.OPEN),
-                to_attr="open_requests",
-            )
-        )
-    )
+    shifts = list(with_open_requests(my_shifts_between(user, now, now + MY_SHIFTS_AHEAD)))
     for shift in shifts:
         shift.when = shift_words(shift)  # type: ignore[attr-defined]
-    decided = list(
-        ShiftRequest.objects.filter(requested_by=user, handled_at__gte=now - DECIDED_SHOWN)
-        .exclude(status=RequestStatus.OPEN)
-        .select_related("shift__site")
-        .order_by("-handled_at", "-id")[:10]
-    )
+    decided = list(own_decided_requests(user, now - DECIDED_SHOWN)[:10])
     for req in decided:
         req.when = shift_words(req.shift)  # type: ignore[attr-defined]
     return render_page(
@@ -371,10 +360,7 @@ def my_shifts(request: HttpRequest) -> HttpResponse:
 def my_shift_request(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Ask the site to swap or cancel one of my own shifts, with a reason."""
     user = request.user
-    shift = get_object_or_404(
-        Shift.objects.filter(person=user, status=ShiftStatus.PLANNED).select_related("site"),
-        public_id=public_id,
-    )
+    shift = get_object_or_404(own_planned_shifts(user), public_id=public_id)
     kind = request.GET.get("kind")
     form = RequestForm(
         _posted(request), initial={"kind": kind if kind in RequestKind.values else None}

@@ -10,6 +10,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,13 +19,18 @@ from django.views.decorators.http import require_http_methods
 from huoban.accounts import roles
 from huoban.accounts.models import Role
 from huoban.accounts.permissions import require_roles
-from huoban.accounts.selectors import has_any_role, holds_role_at_site
+from huoban.accounts.selectors import has_any_role, holds_role_at_site, streets_in_region_scopes
 from huoban.lib.when import time_range_words, weekday_name
-from huoban.regions.selectors import streets_in_region_scopes
 from huoban.sites import services as site_services
 from huoban.sites.hours import DeskHours
-from huoban.sites.models import Organisation, ServiceKind, SiteLevel, SiteStatus
-from huoban.sites.selectors import filter_sites, sites_for, with_hours
+from huoban.sites.models import ServiceKind, SiteLevel, SiteStatus
+from huoban.sites.selectors import (
+    all_organisations,
+    filter_sites,
+    sites_for,
+    streets_with_sites,
+    with_hours,
+)
 from huoban.workspace.forms import (
     ExceptionForm,
     PeriodFormSet,
@@ -35,10 +41,8 @@ from huoban.workspace.forms import (
 from huoban.workspace.views.common import (
     apply_errors,
     paginate,
-    portal_path,
     render_page,
     sort_columns,
-    streets_with_sites,
 )
 
 # Only the programme office certifies a level (seed 000: publication after review).
@@ -112,7 +116,6 @@ def site_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     hours = DeskHours.for_site(site)
     services = list(site.services.all())
     kwargs = {"public_id": site.public_id}
-    base = f"/sites/{site.public_id}/"
     return render_page(
         request,
         "workspace/site_detail.html",
@@ -125,9 +128,9 @@ def site_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "offered": [s for s in services if s.kind == ServiceKind.SERVICE],
             "scenarios": [s for s in services if s.kind == ServiceKind.SCENARIO],
             "can_edit": holds_role_at_site(user, roles.SITE_EDIT, site),
-            "public_href": portal_path("portal:site", base, **kwargs),
-            "qr_href": portal_path("portal:site_qr", f"{base}qr.svg", **kwargs),
-            "poster_href": portal_path("portal:site_poster", f"{base}poster.pdf", **kwargs),
+            "public_href": reverse("portal:site", kwargs=kwargs),
+            "qr_href": reverse("portal:site_qr", kwargs=kwargs),
+            "poster_href": reverse("portal:site_poster", kwargs=kwargs),
         },
     )
 
@@ -141,7 +144,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = SiteForm(
         request.POST or None,
-        organisations=Organisation.objects.all(),
+        organisations=all_organisations(),
         regions=streets_in_region_scopes(user, roles.SITE_CREATE),
         can_certify=has_any_role(user, CERTIFY),
         initial={
@@ -181,7 +184,7 @@ def site_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     movable = streets.filter(pk=site.region_id).exists()
     form = SiteForm(
         request.POST or None,
-        organisations=Organisation.objects.all() if movable else None,
+        organisations=all_organisations() if movable else None,
         regions=streets if movable else None,
         can_certify=holds_role_at_site(user, CERTIFY, site),
         initial=site_initial(site),

@@ -9,17 +9,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from huoban.accounts.models import User
 from huoban.accounts.permissions import require_roles
+from huoban.lib.urls import absolute
 from huoban.lib.when import weekday_name
 from huoban.people import volunteers as vol
 from huoban.people.documents import badge_pdf, certificate_pdf
-from huoban.people.models import Pledge
 from huoban.people.pledges import CURRENT
+from huoban.records.hours import certificate_issue as issue
+from huoban.records.hours import hours_this_month_and_year
 from huoban.sites.models import Site
 from huoban.sites.selectors import sites_for
 from huoban.workspace.views.common import apply_errors, paginate, render_page
@@ -78,7 +81,7 @@ def _profile_page(request: HttpRequest, person: User, *, is_self: bool) -> HttpR
     profile = vol.profile_of(person)
     accepted = {}
     if profile is not None:
-        for pledge in Pledge.objects.filter(volunteer=profile).select_related("accepted_by"):
+        for pledge in vol.pledges_of(profile):
             accepted.setdefault((pledge.document, pledge.version), pledge)
     pledges = [
         {"text": text, "pledge": accepted.get((text.document, text.version))}
@@ -96,7 +99,7 @@ def _profile_page(request: HttpRequest, person: User, *, is_self: bool) -> HttpR
             "person": person,
             "profile": profile,
             "sites": vol.volunteer_sites(person),
-            "hours": vol.hours_this_month_and_year(person),
+            "hours": hours_this_month_and_year(person),
             "pledges": pledges,
             "onboarded": all(p["pledge"] for p in pledges),
             "availability_rows": _availability_rows(profile.availability_codes if profile else []),
@@ -223,7 +226,10 @@ def volunteer_badge(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if profile is None or not vol.is_onboarded(person):
         messages.error(request, _("打印铭牌前，需要先确认《服务手册》和《隐私与资金安全承诺》。"))
         return redirect("workspace:volunteer_pledges", public_id=person.public_id)
-    return _pdf(badge_pdf(profile), f"badge-{profile.public_id}.pdf")
+    verify_url = absolute(
+        reverse("portal:volunteer_verify", kwargs={"public_id": profile.public_id})
+    )
+    return _pdf(badge_pdf(profile, verify_url=verify_url), f"badge-{profile.public_id}.pdf")
 
 
 @require_roles(vol.MANAGE_ROLES)
@@ -237,7 +243,7 @@ def certificate_issue(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         site: Site = form.cleaned_data["site"]
         try:
-            certificate = vol.certificate_issue(
+            certificate = issue(
                 actor=request.user,
                 person=person,
                 site=site,
@@ -269,4 +275,8 @@ def certificate_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
         vol.certificates_for(request.user, vol.VIEW_ROLES).select_related("site__region"),
         public_id=public_id,
     )
-    return _pdf(certificate_pdf(certificate), f"certificate-{certificate.number}.pdf")
+    verify_url = absolute(
+        reverse("portal:certificate_verify", kwargs={"public_id": certificate.public_id})
+    )
+    pdf = certificate_pdf(certificate, verify_url=verify_url)
+    return _pdf(pdf, f"certificate-{certificate.number}.pdf")

@@ -1,3 +1,5 @@
+"""The staff sign-in form (mobile and password) and choosing a password from an invitation."""
+
 from __future__ import annotations
 
 from django import forms

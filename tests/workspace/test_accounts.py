@@ -1,3 +1,6 @@
+"""Staff signing in and out with a password and accepting an invitation: the workspace's
+account pages (huoban.workspace.views.accounts, at /accounts/)."""
+
 import datetime as dt
 
 import time_machine

@@ -1,3 +1,6 @@
+"""``huoban grant_role``: the first role of a deployment (its scope found by region code, site
+or organisation, hence here above ``accounts``)."""
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 

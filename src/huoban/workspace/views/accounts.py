@@ -1,4 +1,5 @@
-"""Signing in and out, and accepting an invitation."""
+"""Staff signing in and out with a password, and accepting an invitation (at /accounts/,
+under the URL namespace ``accounts``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from huoban.accounts.forms import SetPasswordForm, SignInForm
 from huoban.accounts.services import invitation_accept, invitation_by_token
+from huoban.workspace.account_forms import SetPasswordForm, SignInForm
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -1,6 +1,8 @@
+"""Staff sign-in, sign-out and invitations: /accounts/, URL namespace ``accounts``."""
+
 from django.urls import path
 
-from huoban.accounts import views
+from huoban.workspace.views import accounts as views
 
 app_name = "accounts"
 urlpatterns = [
