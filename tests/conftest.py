@@ -89,6 +89,19 @@ def _start_at_the_suite_instant() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _chinese_first() -> Iterator[None]:
+    """Each test starts in the default language: a request with the English cookie leaves
+    English active in the thread (as Django's LocaleMiddleware does), and the next test must
+    not inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: rate-limit counts never carry over."""
     from django.core.cache import cache

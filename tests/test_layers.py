@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / ".importlinter"
 CHECK_FACES = ROOT / "scripts" / "check_faces.py"
@@ -161,54 +163,49 @@ def broken_by(tmp_path, files: dict[str, str]) -> str:
 LAYERS_BROKEN = "Layers: each part of huoban imports only from the layers below it BROKEN"
 
 
-def test_two_faces_importing_each_other_break_the_contract(tmp_path):
-    out = broken_by(
-        tmp_path,
+# (what is broken, the fake files, the contract that says so, the import it names)
+PAIRS = [
+    (
+        "two faces importing each other",
         {"portal/views.py": "", "workspace/views.py": "from huoban.portal import views\n"},
-    )
-    assert "Faces: the portal, the workspace and the API do not import each other BROKEN" in out
-    assert LAYERS_BROKEN in out
-    assert "huoban.workspace.views -> huoban.portal.views" in out
-
-
-def test_targets_and_budget_importing_each_other_break_the_contract(tmp_path):
-    out = broken_by(
-        tmp_path,
+        "Faces: the portal, the workspace and the API do not import each other",
+        "huoban.workspace.views -> huoban.portal.views",
+    ),
+    (
+        "targets and budget importing each other",
         {"targets/services.py": "", "budget/services.py": "from huoban.targets import services\n"},
-    )
-    assert "targets and budget (one layer) do not import each other BROKEN" in out
-    assert LAYERS_BROKEN in out
-    assert "huoban.budget.services -> huoban.targets.services" in out
-
-
-def test_roster_and_signin_importing_each_other_break_the_contract(tmp_path):
-    out = broken_by(
-        tmp_path,
+        "targets and budget (one layer) do not import each other",
+        "huoban.budget.services -> huoban.targets.services",
+    ),
+    (
+        "roster and signin importing each other",
         {"roster/services.py": "", "signin/services.py": "from huoban.roster import services\n"},
-    )
-    assert "roster and signin do not import each other BROKEN" in out
-    assert LAYERS_BROKEN in out
-    assert "huoban.signin.services -> huoban.roster.services" in out
-
-
-def test_audit_and_notify_importing_each_other_break_the_contract(tmp_path):
-    out = broken_by(
-        tmp_path,
+        "roster and signin do not import each other",
+        "huoban.signin.services -> huoban.roster.services",
+    ),
+    (
+        "audit and notify importing each other",
         {"audit/services.py": "", "notify/channels.py": "from huoban.audit import services\n"},
-    )
-    assert "audit and notify do not import each other BROKEN" in out
-    assert LAYERS_BROKEN in out
-    assert "huoban.notify.channels -> huoban.audit.services" in out
-
-
-def test_lib_importing_a_domain_app_breaks_the_contract(tmp_path):
-    out = broken_by(
-        tmp_path,
+        "audit and notify do not import each other",
+        "huoban.notify.channels -> huoban.audit.services",
+    ),
+    (
+        "lib importing a domain app",
         {"people/models.py": "", "lib/ids.py": "from huoban.people import models\n"},
-    )
-    assert "lib imports no other part of huoban BROKEN" in out
+        "lib imports no other part of huoban",
+        "huoban.lib.ids -> huoban.people.models",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "contract", "chain"), [pytest.param(*row[1:], id=row[0]) for row in PAIRS]
+)
+def test_a_forbidden_import_between_siblings_breaks_its_contract(tmp_path, files, contract, chain):
+    out = broken_by(tmp_path, files)
+    assert f"{contract} BROKEN" in out
     assert LAYERS_BROKEN in out
-    assert "huoban.lib.ids -> huoban.people.models" in out
+    assert chain in out
 
 
 def test_an_app_left_out_of_the_layers_breaks_the_contract(tmp_path):
