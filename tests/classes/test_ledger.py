@@ -13,7 +13,7 @@ from huoban.sites.models import Service
 from tests.classes.test_signups import NOW, make_elders, published
 
 
-def test_it_counts_a_check_in_as_a_training_person_time_in_the_targets(world):
+def test_it_counts_a_check_in_as_a_training_person_time_in_the_targets(world, frozen):
     world.site_a.classroom_capacity = 30
     world.site_a.save()
     manager, desk = world.personas["site_manager"], world.personas["volunteer"]
