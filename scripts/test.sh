@@ -4,8 +4,7 @@
 #   2. the suite on SQLite: every test, the browser and the outside checkers included,
 #      in random order (the seed is printed in the header)
 #   3. the suite on PostgreSQL: every test but the browser and the outside checkers, as if
-#      started late in the evening in Shanghai (HUOBAN_TEST_NOW) on a machine whose own
-#      time zone is another (TZ), also in random order
+#      started late in the evening in Shanghai (HUOBAN_TEST_NOW), also in random order
 # Both suites run across the machine's cores (pytest-xdist). Each stage's time is printed,
 # and a table of them at the end. Any failure stops the run with a non-zero exit; pytest's
 # exit code 5 ("no tests ran") is a failure too.
@@ -13,16 +12,14 @@
 #   scripts/test.sh [lint|sqlite|postgres]...   (default: all three)
 #
 # Variables: TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test),
-# POSTGRES_TEST_NOW (default 2026-12-31T23:30+08:00), POSTGRES_MACHINE_TZ (default
-# America/Los_Angeles), PYTEST_ARGS (added to both suites).
+# POSTGRES_TEST_NOW (default 2026-12-31T23:30+08:00), PYTEST_ARGS (added to both suites,
+# split at spaces: no quoted arguments).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BIN=.venv/bin
 TEST_POSTGRES_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 POSTGRES_TEST_NOW=${POSTGRES_TEST_NOW:-2026-12-31T23:30+08:00}
-# The machine's own time zone must not matter either: this pass runs in another one.
-POSTGRES_MACHINE_TZ=${POSTGRES_MACHINE_TZ:-America/Los_Angeles}
 read -r -a EXTRA <<<"${PYTEST_ARGS:-}"
 export HUOBAN_ENV=test
 
@@ -64,7 +61,7 @@ except psycopg.OperationalError as error:
 EOF
     return 1
   fi
-  DATABASE_URL=$TEST_POSTGRES_URL HUOBAN_TEST_NOW=$POSTGRES_TEST_NOW TZ=$POSTGRES_MACHINE_TZ \
+  DATABASE_URL=$TEST_POSTGRES_URL HUOBAN_TEST_NOW=$POSTGRES_TEST_NOW \
     $BIN/python -m pytest -m "not browser and not checkers" "${EXTRA[@]}"
 }
 

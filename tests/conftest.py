@@ -153,6 +153,7 @@ class World:
     site_b: Site  # 长风, same district, other street
     site_c: Site  # 静安, other district
     personas: dict[str, User]
+    shared: bool = False  # fetched from the module's rows rather than built for this test
 
 
 PERSONAS = [
@@ -250,15 +251,17 @@ def fetch_world(keys: dict) -> World | None:
     parts |= {name: organisations[pk] for name, pk in keys["organisations"].items()}
     parts |= {name: sites[pk] for name, pk in keys["sites"].items()}
     personas = {name: users[pk] for name, pk in keys["personas"].items()}
-    return World(**parts, personas=personas)
+    return World(**parts, personas=personas, shared=True)
 
 
 # The world is built once per test module, inside a transaction that is rolled back when
 # the module ends (Django's setUpTestData idea). Each test runs in a savepoint inside it
 # (pytest-django's ``db``) and gets fresh instances of the rows, so neither a test's writes
-# nor its changes to the objects reach the next test. Tests that commit (``transactional_db``,
-# the live server) cannot run inside that transaction: it is rolled back before they start
-# (pytest-django runs them after all the others) and they build their own world.
+# nor its changes to the objects reach the next test. The module's transaction must be open
+# before the test's own (``pytest_collection_modifyitems`` below puts it first). Tests that
+# commit (``transactional_db``, the live server) cannot run inside it: it is rolled back
+# before they start (pytest-django runs them after all the others) and they build their own
+# world. Either way the rows are made at ``NOW``.
 
 
 class ModuleTransaction:
@@ -279,10 +282,10 @@ class ModuleTransaction:
     def close(self) -> None:
         from django.db import transaction
 
-        if self.atomic is not None:
+        atomic, self.atomic = self.atomic, None
+        if atomic is not None:
             transaction.set_rollback(True)
-            self.atomic.__exit__(None, None, None)
-            self.atomic = None
+            atomic.__exit__(None, None, None)
 
 
 _open_transactions: list[ModuleTransaction] = []
@@ -298,8 +301,8 @@ def module_transaction(django_db_blocker) -> Iterator[ModuleTransaction]:
         try:
             yield opened
         finally:
-            opened.close()
             _open_transactions.remove(opened)
+            opened.close()
 
 
 def is_transactional(item: pytest.Item) -> bool:
@@ -309,6 +312,28 @@ def is_transactional(item: pytest.Item) -> bool:
         return True
     names = getattr(item, "fixturenames", ())
     return "transactional_db" in names or "live_server" in names
+
+
+def uses_database(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return bool(item.get_closest_marker("django_db")) or "db" in names or is_transactional(item)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Share one world in a module whose every test that uses the database (and does not
+    commit) asks for ``world``: a test without it must find the database empty. The shared
+    world is opened before the test's own transaction (pytest-django's ``db``); ``world``
+    asks for it at run time, too late to come first by itself."""
+    by_module: dict[object, list[pytest.Item]] = {}
+    for item in items:
+        if uses_database(item) and not is_transactional(item):
+            by_module.setdefault(getattr(item, "module", None), []).append(item)
+    for module_items in by_module.values():
+        if all("world" in item.fixturenames for item in module_items):
+            for item in module_items:
+                if "_module_world" not in item.fixturenames:
+                    item.fixturenames.insert(0, "_module_world")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -346,12 +371,22 @@ def _module_world(django_db_setup, django_db_blocker) -> Iterator[tuple[ModuleTr
 
 @pytest.fixture
 def world(request, db) -> World:
-    """The small world every test shares: built once per module, fresh objects per test."""
-    if is_transactional(request.node):
+    """The small world of regions, sites and personas: built once per module where every
+    test of the module's that uses the database has it, else for each test; fresh objects
+    for every test either way."""
+    if "_module_world" in request.fixturenames:
+        from django.db import connection
+
+        opened, keys = request.getfixturevalue("_module_world")
+        if opened.is_open:
+            if connection.atomic_blocks[:1] != [opened.atomic]:
+                pytest.fail("The module's world was opened inside this test's transaction.")
+            found = fetch_world(keys)
+            if found is None:
+                pytest.fail("The module's world is gone: a test before this one removed it.")
+            return found
+    with time_machine.travel(NOW, tick=False):
         return build_world()
-    opened, keys = request.getfixturevalue("_module_world")
-    found = fetch_world(keys) if opened.is_open else None
-    return found if found is not None else build_world()
 
 
 @pytest.fixture

@@ -138,3 +138,23 @@ def test_a_body_that_is_not_json_is_a_declared_400(world, client_with_token, pat
 
     assert response.status_code == 400
     assert response.json() == {"detail": "请求内容不是有效的 JSON。"}
+
+
+@pytest.mark.parametrize("value", ["+9:00", " 9:00", "9\t:00", "٠٩:٠٠", "09:0٠"])
+def test_a_time_of_day_in_another_shape_is_refused_and_the_hours_kept(
+    world, client_with_token, value
+):
+    """``int()`` reads " 9", "+9" and Arabic-Indic digits: such times used to pass the check
+    and fail when stored (500)."""
+    site = world.site_a
+    before = list(site.desk_periods.values_list("weekday", "start", "end").order_by("pk"))
+
+    response = client_with_token("site_manager").put(
+        f"/api/v1/workspace/sites/{site.public_id}/hours",
+        [{"weekday": 0, "start": value, "end": "12:00"}],
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422, response.content
+    assert "时间应写成“时:分”" in response.json()["detail"]
+    assert list(site.desk_periods.values_list("weekday", "start", "end").order_by("pk")) == before

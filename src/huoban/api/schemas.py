@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Self
 from uuid import UUID
 
@@ -298,14 +299,13 @@ class WorkspaceSiteDetailOut(WorkspaceSiteOut):
     next_open: dt.datetime | None
 
 
+HOUR_MINUTE = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
 def _time_of(value: str) -> str:
-    """ "HH:MM" with a real hour and minute; the message is what the caller sees."""
-    try:
-        hour, minute = value.split(":")
-        ok = len(hour) == 2 and len(minute) == 2 and 0 <= int(hour) <= 23 and 0 <= int(minute) <= 59
-    except ValueError:
-        ok = False
-    if not ok:
+    """ "HH:MM" with a real hour and minute, in ASCII digits (``int`` would also take " 9",
+    "+9" and other scripts' digits); the message is what the caller sees."""
+    if not re.fullmatch(HOUR_MINUTE, value, re.ASCII):
         raise PydanticCustomError(
             "huoban_time",
             _("时间应写成“时:分”（24 小时制），例如 09:00、17:30；收到的是“{value}”。"),
@@ -318,7 +318,7 @@ HourMinute = Annotated[
     str,
     AfterValidator(_storable),
     AfterValidator(_time_of),
-    DocumentedPattern("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+    DocumentedPattern(HOUR_MINUTE),
 ]
 
 

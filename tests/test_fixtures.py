@@ -1,0 +1,31 @@
+"""The shared fixtures do what tests/conftest.py says: one world per module, fresh objects
+per test, nothing one test writes seen by the next."""
+
+from __future__ import annotations
+
+import pytest
+
+from huoban.regions.models import Region
+from tests.conftest import NOW
+
+
+@pytest.mark.parametrize("turn", range(3))
+def test_each_test_gets_the_modules_world_in_fresh_objects(world, turn):
+    assert world.shared, "the world was built for this test instead of fetched"
+    assert world.personas["elder"].date_joined == NOW
+    # A change to an object and a new row stay in this test.
+    assert world.site_a.name == "曹杨新村为老服务中心"
+    world.site_a.name = f"改过的名字 {turn}"
+    world.site_a.save()
+    assert not Region.objects.filter(code="310107999").exists()
+    Region.objects.create(
+        code="310107999", name="测试街道", level="street", parent=world.putuo, path="x/"
+    )
+
+
+# serialized_rollback: the flush after it then leaves the migrations' rows as they were
+# for the tests that commit after it (as the browser tests do).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_test_that_commits_builds_its_own_world(world):
+    assert not world.shared
+    assert world.personas["elder"].date_joined == NOW
