@@ -3,10 +3,12 @@ per test, nothing one test writes seen by the next."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from huoban.regions.models import Region
-from tests.conftest import NOW
+from tests.conftest import DEFAULT_TEST_NOW, NOW, suite_instant
 
 
 @pytest.mark.parametrize("turn", range(3))
@@ -29,3 +31,23 @@ def test_each_test_gets_the_modules_world_in_fresh_objects(world, turn):
 def test_a_test_that_commits_builds_its_own_world(world):
     assert not world.shared
     assert world.personas["elder"].date_joined == NOW
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", dt.datetime.fromisoformat(DEFAULT_TEST_NOW)),
+        ("2028-02-29T00:05+08:00", dt.datetime.fromisoformat("2028-02-29T00:05+08:00")),
+        ("now", None),
+    ],
+)
+def test_the_suite_instant_is_read_from_the_environment(monkeypatch, value, expected):
+    monkeypatch.setenv("HUOBAN_TEST_NOW", value)
+    assert suite_instant() == expected
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "2026-12-31T23:30"])
+def test_an_instant_without_an_offset_is_refused_by_name(monkeypatch, value):
+    monkeypatch.setenv("HUOBAN_TEST_NOW", value)
+    with pytest.raises(pytest.UsageError, match=r"HUOBAN_TEST_NOW.*not an ISO 8601 instant"):
+        suite_instant()

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import translation
 
 import huoban
 
@@ -147,20 +146,13 @@ def test_it_ships_a_compiled_catalogue_that_matches_the_po(tmp_path):
     )
 
 
-@pytest.fixture
-def fresh_language():
-    """Requests activate a language in this thread; leave it as other tests expect."""
-    yield
-    translation.deactivate()
-
-
 def choose_english(client) -> None:
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert response["Location"] == "/"
 
 
-def test_it_speaks_english_once_english_is_chosen_on_the_page(client, db, fresh_language):
+def test_it_speaks_english_once_english_is_chosen_on_the_page(client, db):
     choose_english(client)
     body = client.get("/").content.decode()
     assert '<html lang="en"' in body
@@ -172,14 +164,14 @@ def test_it_speaks_english_once_english_is_chosen_on_the_page(client, db, fresh_
     assert "您好！需要什么帮助？" not in body
 
 
-def test_it_stays_chinese_by_default_even_for_an_english_browser(client, db, fresh_language):
+def test_it_stays_chinese_by_default_even_for_an_english_browser(client, db):
     body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
     assert '<html lang="zh-CN"' in body
     assert "您好！需要什么帮助？" in body
     assert "Hello! How can we help?" not in body
 
 
-def test_it_goes_back_to_chinese_when_chinese_is_chosen(client, db, fresh_language):
+def test_it_goes_back_to_chinese_when_chinese_is_chosen(client, db):
     choose_english(client)
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     body = client.get("/").content.decode()
@@ -188,7 +180,7 @@ def test_it_goes_back_to_chinese_when_chinese_is_chosen(client, db, fresh_langua
 
 
 @time_machine.travel(MONDAY_10AM, tick=False)
-def test_it_shows_a_site_page_in_english_words(client, world, fresh_language):
+def test_it_shows_a_site_page_in_english_words(client, world):
     choose_english(client)
     body = client.get(f"/sites/{world.site_a.public_id}/").content.decode()
     assert '<html lang="en"' in body
